@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Installs and starts what the test suite needs on a Debian machine, and nothing that is already there.
+#   - PostgreSQL server on 127.0.0.1:5432 that user postgres can reach without a password, with a
+#     database "test" (override with OPENCEIR_TEST_DATABASE_URL, then this script only checks it).
+# Run as root (or with sudo). Safe to run again: every step checks first.
+set -euo pipefail
+
+say() { printf 'test-deps: %s\n' "$*"; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_updated=0
+need_packages() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "installing ${missing[*]}"
+  if [ $apt_updated -eq 0 ]; then as_root apt-get update -qq; apt_updated=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+url="${OPENCEIR_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
+
+postgres_reachable() { psql "$url" -XAtqc 'select 1' >/dev/null 2>&1; }
+
+if [ -n "${OPENCEIR_TEST_DATABASE_URL:-}" ]; then
+  command -v psql >/dev/null || need_packages postgresql-client
+  postgres_reachable || { say "cannot reach OPENCEIR_TEST_DATABASE_URL"; exit 1; }
+  say "PostgreSQL at OPENCEIR_TEST_DATABASE_URL answers"
+  exit 0
+fi
+
+need_packages postgresql
+
+version="$(ls /etc/postgresql | sort -V | tail -n 1)"
+if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+  say "starting PostgreSQL $version"
+  as_root pg_ctlcluster --skip-systemctl-redirect "$version" main start
+  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+  pg_isready -q -h 127.0.0.1 -p 5432 || { say "PostgreSQL did not start"; exit 1; }
+fi
+
+as_postgres() { as_root su postgres -c "$*"; }
+
+if ! postgres_reachable; then
+  # A fresh Debian cluster asks for a password over TCP; tests connect as postgres from loopback.
+  hba="/etc/postgresql/$version/main/pg_hba.conf"
+  if ! grep -q 'openceir-tests' "$hba"; then
+    say "allowing user postgres from loopback without a password (for tests) in $hba"
+    tmp="$(mktemp)"
+    { printf 'host all postgres 127.0.0.1/32 trust # openceir-tests\nhost all postgres ::1/128 trust # openceir-tests\n'; as_root cat "$hba"; } >"$tmp"
+    as_root cp "$tmp" "$hba"
+    rm -f "$tmp"
+    as_postgres "psql -XAtqc 'select pg_reload_conf()'" >/dev/null
+  fi
+  if ! as_postgres "psql -XAtqc \"select 1 from pg_database where datname = 'test'\"" | grep -q 1; then
+    say "creating database test"
+    as_postgres "createdb test"
+  fi
+fi
+
+postgres_reachable || { say "PostgreSQL still not reachable at $url"; exit 1; }
+say "PostgreSQL $(psql "$url" -XAtqc 'show server_version') answers at $url"

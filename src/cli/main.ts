@@ -1,0 +1,30 @@
+/** The `openceir` command. Each command lives in `commands/`; this file only assembles them. */
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config/load.ts';
+import { VERSION } from '../version.ts';
+import { configCommand } from './commands/config.ts';
+import { identifyCommands } from './commands/identify.ts';
+import { startCommand } from './commands/start.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('openceir')
+    .description('OpenCEIR: open-source Central Equipment Identity Register')
+    .version(VERSION)
+    .showHelpAfterError();
+  startCommand(program);
+  identifyCommands(program);
+  configCommand(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) throw error;
+    // Errors a user can meet are printed as one clear message, never a stack trace.
+    const message = error instanceof ConfigError ? error.message : `openceir: ${(error as Error).message}`;
+    process.stderr.write(`${message}\n`);
+    process.exitCode = 2;
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * Reads the configuration: defaults, then the YAML file, then environment variables. Every value
+ * is checked against its setting's type; a bad one stops the start with a message that names the
+ * setting, where the value came from, and the rule.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { SETTINGS, type Setting, type SettingKey } from './settings.ts';
+
+export interface Config {
+  readonly httpPort: number;
+  readonly sbiPort: number;
+  readonly diameterPort: number;
+  readonly host: string;
+  /** Absolute. */
+  readonly dataDir: string;
+  readonly databaseUrl: string | null;
+  readonly adminApiKey: string | null;
+  readonly demo: boolean;
+  readonly logLevel: string;
+  /** The YAML file that was read, if any. */
+  readonly configFile: string | null;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface LoadOptions {
+  /** Path of the YAML file; when absent, OPENCEIR_CONFIG, then ./openceir.yaml if it exists. */
+  readonly file?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Directory that relative paths are resolved against. */
+  readonly cwd?: string;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+type Value = string | number | boolean | null;
+
+/** Converts one raw value to its setting's type, or explains why it cannot be. */
+function convert(setting: Setting, raw: unknown): { value: Value } | { problem: string } {
+  const text = typeof raw === 'string' ? raw.trim() : raw;
+  switch (setting.type) {
+    case 'port': {
+      const n = typeof text === 'number' ? text : /^[0-9]+$/.test(String(text)) ? Number(text) : Number.NaN;
+      if (!Number.isInteger(n) || n < 0 || n > 65535)
+        return { problem: 'must be a whole number from 0 to 65535' };
+      return { value: n };
+    }
+    case 'boolean': {
+      if (typeof text === 'boolean') return { value: text };
+      const word = String(text).toLowerCase();
+      if (['1', 'true', 'yes', 'on'].includes(word)) return { value: true };
+      if (['0', 'false', 'no', 'off'].includes(word)) return { value: false };
+      return { problem: 'must be 1/0, true/false, yes/no or on/off' };
+    }
+    case 'log-level':
+      if (typeof text !== 'string' || !LOG_LEVELS.includes(text))
+        return { problem: `must be one of ${LOG_LEVELS.join(', ')}` };
+      return { value: text };
+    case 'postgres-url': {
+      if (typeof text !== 'string') return { problem: 'must be text' };
+      if (text === '') return { value: null };
+      try {
+        const url = new URL(text);
+        if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+          return { problem: 'must be a postgres:// or postgresql:// URL' };
+        }
+      } catch {
+        return { problem: 'must be a URL such as postgres://user@127.0.0.1:5432/openceir' };
+      }
+      return { value: text };
+    }
+    case 'host':
+      if (typeof text !== 'string' || !/^[A-Za-z0-9.:[\]-]+$/.test(text)) {
+        return { problem: 'must be a host name or an IP address such as 127.0.0.1 or 0.0.0.0' };
+      }
+      return { value: text };
+    case 'path':
+    case 'string':
+      if (typeof text !== 'string' && typeof text !== 'number') return { problem: 'must be text' };
+      if (String(text) === '') return { value: null };
+      return { value: String(text) };
+  }
+}
+
+function shown(setting: Setting, raw: unknown): string {
+  return setting.secret ? '(hidden)' : JSON.stringify(raw);
+}
+
+export function loadConfig(options: LoadOptions = {}): Config {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const problems: string[] = [];
+  const values = new Map<SettingKey, Value>(SETTINGS.map((s) => [s.key, s.default]));
+
+  const requested = options.file ?? env.OPENCEIR_CONFIG;
+  const fallback = path.resolve(cwd, 'openceir.yaml');
+  const file = requested ? path.resolve(cwd, requested) : existsSync(fallback) ? fallback : null;
+  if (file) {
+    let document: unknown;
+    try {
+      document = parseYaml(readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new ConfigError([`${file}: ${(error as Error).message.split('\n')[0]}`]);
+    }
+    if (document !== null && (typeof document !== 'object' || Array.isArray(document))) {
+      throw new ConfigError([`${file}: must be a mapping of setting names to values`]);
+    }
+    for (const [key, raw] of Object.entries(document ?? {})) {
+      const setting = SETTINGS.find((s) => s.key === key);
+      if (!setting) {
+        problems.push(`${file}: unknown setting "${key}" (known: ${SETTINGS.map((s) => s.key).join(', ')})`);
+        continue;
+      }
+      const converted = convert(setting, raw);
+      if ('problem' in converted)
+        problems.push(`${setting.key} in ${file} ${converted.problem}; got ${shown(setting, raw)}`);
+      else values.set(setting.key, converted.value);
+    }
+  }
+
+  for (const setting of SETTINGS) {
+    const raw = env[setting.env];
+    if (raw === undefined) continue;
+    const converted = convert(setting, raw);
+    if ('problem' in converted) {
+      problems.push(
+        `${setting.env} (setting ${setting.key}) ${converted.problem}; got ${shown(setting, raw)}`,
+      );
+    } else values.set(setting.key, converted.value);
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  const get = <T extends Value>(key: SettingKey) => values.get(key) as T;
+  return {
+    httpPort: get<number>('http_port'),
+    sbiPort: get<number>('sbi_port'),
+    diameterPort: get<number>('diameter_port'),
+    host: get<string>('host'),
+    dataDir: path.resolve(cwd, get<string | null>('data_dir') ?? './data'),
+    databaseUrl: get<string | null>('database_url'),
+    adminApiKey: get<string | null>('admin_api_key'),
+    demo: get<boolean>('demo'),
+    logLevel: get<string>('log_level'),
+    configFile: file,
+  };
+}

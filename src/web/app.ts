@@ -1,0 +1,104 @@
+/**
+ * The Fastify application: REST API with its OpenAPI document and browsable UI, health, metrics.
+ * Routes are registered per resource from `routes/`; this file only assembles them.
+ */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  LogController,
+} from 'fastify';
+import type { AppContext } from './context.ts';
+import { PROBLEM_CONTENT_TYPE, type ProblemBody } from './problem.ts';
+import { healthRoutes } from './routes/health.ts';
+import { homeRoutes } from './routes/home.ts';
+import { identifierRoutes } from './routes/identifiers.ts';
+import { metricsRoutes } from './routes/metrics.ts';
+
+/** Fastify's validation message names the field as "querystring/value"; we say "query value". */
+function invalidParams(error: FastifyError): ProblemBody['invalidParams'] {
+  const where = { querystring: 'query', body: 'body', params: 'path', headers: 'header' } as const;
+  const context = where[(error.validationContext ?? 'body') as keyof typeof where] ?? 'body';
+  return (error.validation ?? []).map((issue) => {
+    const missing = (issue.params as { missingProperty?: string }).missingProperty;
+    const field = missing ?? issue.instancePath.replace(/^\//, '').replace(/\//g, '.');
+    return { param: `${context} ${field}`.trim(), reason: missing ? 'is required' : issue.message };
+  });
+}
+
+export async function buildApp(context: AppContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: context.logger as FastifyBaseLogger,
+    // Per-request lines would log identifiers from query strings (personal data, and noise): requests
+    // are counted in /metrics instead, and failures are logged by the error handler.
+    logController: new LogController({ disableRequestLogging: true }),
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'OpenCEIR API',
+        version: context.version,
+        description:
+          'Central Equipment Identity Register: identifier catalogue, device status, cases, analytics, exchange. ' +
+          'Errors are RFC 9457 problem details.',
+        license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+      },
+      tags: [
+        { name: 'identifiers', description: 'Identifier catalogue and validation' },
+        { name: 'operations', description: 'Health, readiness and metrics' },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.validation) {
+      return reply
+        .code(400)
+        .type(PROBLEM_CONTENT_TYPE)
+        .send({
+          title: 'Bad request',
+          status: 400,
+          detail: error.message,
+          cause: 'INVALID_REQUEST',
+          invalidParams: invalidParams(error),
+        } satisfies ProblemBody);
+    }
+    const status =
+      error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) request.log.error({ err: error }, 'request failed');
+    return reply
+      .code(status)
+      .type(PROBLEM_CONTENT_TYPE)
+      .send({
+        title: status === 500 ? 'Internal error' : error.message,
+        status,
+        // A 500 says only that it failed; the log has the details, the user never sees a stack.
+        ...(status === 500 ? { cause: 'INTERNAL_ERROR' } : { cause: error.code }),
+      } satisfies ProblemBody);
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .code(404)
+      .type(PROBLEM_CONTENT_TYPE)
+      .send({
+        title: 'Not found',
+        status: 404,
+        detail: `no resource at ${request.method} ${request.url.split('?')[0]}`,
+        cause: 'NOT_FOUND',
+      }),
+  );
+
+  metricsRoutes(app, context);
+  healthRoutes(app, context);
+  homeRoutes(app, context);
+  identifierRoutes(app);
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}

@@ -1,0 +1,99 @@
+/**
+ * The quick start, as an operator runs it: `openceir start` on PGlite and on PostgreSQL serves
+ * /healthz, answers like the CLI, and stops cleanly on SIGTERM.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli, startSystemProcess } from '../support/process.ts';
+import { createTestDatabase } from '../support/stores.ts';
+
+const dirs: string[] = [];
+function dataDir(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'openceir-e2e-'));
+  dirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('openceir start on PGlite (the embedded default)', () => {
+  it('serves health, readiness, the catalogue and identify; stops on SIGTERM; restarts on the same data', async () => {
+    const dir = dataDir();
+    const env = { OPENCEIR_HTTP_PORT: '0', OPENCEIR_DATA_DIR: dir, DATABASE_URL: '' };
+    const system = await startSystemProcess(env);
+    try {
+      expect(system.output()).toContain('storage: pglite');
+      const health = await fetch(`${system.url}/healthz`);
+      expect(health.status).toBe(200);
+      expect(await (await fetch(`${system.url}/readyz`)).json()).toMatchObject({ status: 'ready' });
+      const catalogue = (await (await fetch(`${system.url}/api/v1/identifiers`)).json()) as {
+        identifiers: unknown[];
+      };
+      expect(catalogue.identifiers.length).toBeGreaterThanOrEqual(12);
+
+      // The API and the CLI give the same answer.
+      for (const value of [
+        'imeisv-4370816125816151',
+        '490154203237517',
+        'AF0123450ABCDE',
+        'imsi-001010000000001',
+      ]) {
+        const api = await (
+          await fetch(`${system.url}/api/v1/identify?value=${encodeURIComponent(value)}`)
+        ).json();
+        const cli = await runCli(['identify', value, '--json']);
+        expect(api).toEqual(JSON.parse(cli.stdout));
+      }
+
+      // A second system on the same data directory is refused with the reason.
+      const second = await runCli(['start'], env);
+      expect(second.code).toBe(2);
+      expect(second.stderr).toMatch(/held by running process/);
+    } finally {
+      const stopped = await system.stop('SIGTERM');
+      expect(stopped.code).toBe(0);
+      expect(stopped.stdout).toContain('"msg":"stopped"');
+    }
+    const again = await startSystemProcess(env);
+    expect((await fetch(`${again.url}/healthz`)).status).toBe(200);
+    expect((await again.stop('SIGINT')).code).toBe(0);
+  });
+});
+
+describe('openceir start on PostgreSQL (DATABASE_URL)', () => {
+  it('migrates a fresh database and serves /healthz', async () => {
+    const database = await createTestDatabase();
+    try {
+      const system = await startSystemProcess({
+        OPENCEIR_HTTP_PORT: '0',
+        OPENCEIR_DATA_DIR: dataDir(),
+        DATABASE_URL: database.url,
+      });
+      try {
+        expect(system.output()).toContain('storage: postgres');
+        expect((await fetch(`${system.url}/healthz`)).status).toBe(200);
+        expect(await (await fetch(`${system.url}/readyz`)).json()).toEqual({
+          status: 'ready',
+          checks: { database: 'ok' },
+        });
+      } finally {
+        expect((await system.stop()).code).toBe(0);
+      }
+    } finally {
+      await database.drop();
+    }
+  });
+});
+
+describe('openceir start with a bad setting', () => {
+  it('exits 2 naming the setting and the rule', async () => {
+    const result = await runCli(['start'], { OPENCEIR_HTTP_PORT: 'eighty', OPENCEIR_DATA_DIR: dataDir() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      'OPENCEIR_HTTP_PORT (setting http_port) must be a whole number from 0 to 65535; got "eighty"',
+    );
+  });
+});
