@@ -98,7 +98,9 @@ describe('configuration', () => {
   it('the README documents every setting with its environment variable and default', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     for (const setting of SETTINGS) {
-      const row = readme.split('\n').find((line) => new RegExp(`^\\|\\s*\`${setting.env}\`\\s*\\|`).test(line));
+      const row = readme
+        .split('\n')
+        .find((line) => new RegExp(`^\\|\\s*\`${setting.env}\`\\s*\\|`).test(line));
       expect(row, `README row for ${setting.env}`).toBeDefined();
       expect(row).toContain(`\`${setting.key}\``);
       expect(row).toContain(setting.default === null ? '(unset)' : `\`${String(setting.default)}\``);
