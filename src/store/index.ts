@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -16,6 +16,19 @@ import pg from 'pg';
 import { lockFile } from './lock.ts';
 
 export type Database = PgDatabase<PgQueryResultHKT>;
+
+/** What runs a statement: the database itself or a transaction. */
+export type Executor = Pick<Database, 'execute'>;
+
+/**
+ * Runs a statement and returns its rows, the same way for both drivers. Note the driver
+ * differences the callers smooth over: int8 comes back as a string from pg and a number from PGlite,
+ * bytea as Buffer or Uint8Array.
+ */
+export async function query<T = Record<string, unknown>>(db: Executor, statement: SQL): Promise<T[]> {
+  const result = (await db.execute(statement)) as unknown as { rows: T[] };
+  return result.rows;
+}
 
 export interface Store {
   readonly kind: 'pglite' | 'postgres';
@@ -33,6 +46,20 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.me
 
 /** Any lock key will do as long as every OpenCEIR process uses the same one ("OCEIR" in ASCII). */
 const MIGRATION_LOCK = 0x4f43454952;
+
+/**
+ * The database's own error under drizzle's wrapper (which puts the SQL text first): its SQLSTATE
+ * code and message, for callers that map constraint violations to answers.
+ */
+export function databaseError(error: unknown): { code: string | null; message: string } {
+  let current: unknown = error;
+  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
+  const code = (current as { code?: unknown }).code;
+  return {
+    code: typeof code === 'string' ? code : null,
+    message: current instanceof Error ? current.message : String(current),
+  };
+}
 
 /** The URL with its password masked, for logs and start-up messages. */
 export function redactUrl(url: string): string {
@@ -146,8 +173,8 @@ export async function ensureInstallation(store: Store, version: string): Promise
   await store.db.execute(
     sql`insert into installation (created_by) values (${version}) on conflict (singleton) do nothing`,
   );
-  const result = await store.db.execute(sql`select id, created_at, created_by from installation`);
-  const row = (result as unknown as { rows: Record<string, unknown>[] }).rows[0]!;
+  const [row] = await query(store.db, sql`select id, created_at, created_by from installation`);
+  if (!row) throw new Error('the installation row is missing');
   return {
     id: String(row.id),
     createdAt: new Date(row.created_at as string),
