@@ -37,8 +37,39 @@ describe('configuration', () => {
       adminApiKey: null,
       demo: true,
       logLevel: 'info',
+      ledgerKeyFile: path.join(dir, 'data', 'ledger-key.pem'),
+      policy: {
+        mode: 'permissive',
+        unlisted: null,
+        malformed: 'tracked',
+        pairingExemptsNot: ['barred', 'court-order'],
+      },
       configFile: null,
     });
+  });
+
+  it('reads YAML sections as dotted settings, and lists from YAML or comma-separated text', () => {
+    const file = yaml(
+      'policy.yaml',
+      'policy:\n  mode: restrictive\n  unlisted: unknown\n  pairing_exempts_not: [barred]\n',
+    );
+    expect(loadConfig({ file, env: {}, cwd: dir }).policy).toEqual({
+      mode: 'restrictive',
+      unlisted: 'unknown',
+      malformed: 'tracked',
+      pairingExemptsNot: ['barred'],
+    });
+    const env = {
+      OPENCEIR_POLICY_PAIRING_EXEMPTS_NOT: 'barred, fraud',
+      OPENCEIR_POLICY_MALFORMED: 'blocked',
+    };
+    expect(loadConfig({ file, env, cwd: dir }).policy).toMatchObject({
+      malformed: 'blocked',
+      pairingExemptsNot: ['barred', 'fraud'],
+    });
+    expect(problems(() => loadConfig({ env: { OPENCEIR_POLICY_MODE: 'lenient' }, cwd: dir }))).toEqual([
+      'OPENCEIR_POLICY_MODE (setting policy.mode) must be one of permissive, restrictive; got "lenient"',
+    ]);
   });
 
   it('reads the YAML file, and environment variables win over it', () => {

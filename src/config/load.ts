@@ -19,6 +19,14 @@ export interface Config {
   readonly adminApiKey: string | null;
   readonly demo: boolean;
   readonly logLevel: string;
+  /** Absolute path of the ledger signing key. */
+  readonly ledgerKeyFile: string;
+  readonly policy: {
+    readonly mode: 'permissive' | 'restrictive';
+    readonly unlisted: 'allowed' | 'tracked' | 'blocked' | 'unknown' | null;
+    readonly malformed: 'allowed' | 'tracked' | 'blocked' | 'unknown';
+    readonly pairingExemptsNot: readonly string[];
+  };
   /** The YAML file that was read, if any. */
   readonly configFile: string | null;
 }
@@ -40,7 +48,7 @@ export interface LoadOptions {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-type Value = string | number | boolean | null;
+type Value = string | number | boolean | null | readonly string[];
 
 /** Converts one raw value to its setting's type, or explains why it cannot be. */
 function convert(setting: Setting, raw: unknown): { value: Value } | { problem: string } {
@@ -81,6 +89,22 @@ function convert(setting: Setting, raw: unknown): { value: Value } | { problem: 
         return { problem: 'must be a host name or an IP address such as 127.0.0.1 or 0.0.0.0' };
       }
       return { value: text };
+    case 'choice':
+      if (typeof text !== 'string' || !setting.choices?.includes(text))
+        return { problem: `must be one of ${setting.choices?.join(', ')}` };
+      return { value: text };
+    case 'list': {
+      const items = Array.isArray(text)
+        ? text.map(String)
+        : typeof text === 'string'
+          ? text.split(',')
+          : null;
+      if (!items) return { problem: 'must be a list (YAML) or comma-separated text' };
+      const cleaned = items.map((i) => i.trim()).filter((i) => i !== '');
+      if (cleaned.some((i) => !/^[a-z0-9][a-z0-9-]*$/.test(i)))
+        return { problem: 'items are lower-case codes (a-z, 0-9, -)' };
+      return { value: cleaned };
+    }
     case 'path':
     case 'string':
       if (typeof text !== 'string' && typeof text !== 'number') return { problem: 'must be text' };
@@ -93,11 +117,28 @@ function shown(setting: Setting, raw: unknown): string {
   return setting.secret ? '(hidden)' : JSON.stringify(raw);
 }
 
+/** YAML sections become dotted keys (`policy: {mode: x}` → `policy.mode`), except under list settings. */
+function flatten(document: Record<string, unknown> | null, prefix = ''): [string, unknown][] {
+  const pairs: [string, unknown][] = [];
+  for (const [key, value] of Object.entries(document ?? {})) {
+    const full = prefix + key;
+    const isSection = value !== null && typeof value === 'object' && !Array.isArray(value);
+    if (isSection && !SETTINGS.some((s) => s.key === full))
+      pairs.push(...flatten(value as Record<string, unknown>, `${full}.`));
+    else pairs.push([full, value]);
+  }
+  return pairs;
+}
+
 export function loadConfig(options: LoadOptions = {}): Config {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const problems: string[] = [];
-  const values = new Map<SettingKey, Value>(SETTINGS.map((s) => [s.key, s.default]));
+  const values = new Map<SettingKey, Value>();
+  for (const setting of SETTINGS) {
+    const initial = setting.default === null ? null : convert(setting, setting.default);
+    values.set(setting.key, initial && 'value' in initial ? initial.value : null);
+  }
 
   const requested = options.file ?? env.OPENCEIR_CONFIG;
   const fallback = path.resolve(cwd, 'openceir.yaml');
@@ -112,7 +153,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
     if (document !== null && (typeof document !== 'object' || Array.isArray(document))) {
       throw new ConfigError([`${file}: must be a mapping of setting names to values`]);
     }
-    for (const [key, raw] of Object.entries(document ?? {})) {
+    for (const [key, raw] of flatten(document as Record<string, unknown> | null)) {
       const setting = SETTINGS.find((s) => s.key === key);
       if (!setting) {
         problems.push(`${file}: unknown setting "${key}" (known: ${SETTINGS.map((s) => s.key).join(', ')})`);
@@ -138,16 +179,25 @@ export function loadConfig(options: LoadOptions = {}): Config {
 
   if (problems.length > 0) throw new ConfigError(problems);
   const get = <T extends Value>(key: SettingKey) => values.get(key) as T;
+  const dataDir = path.resolve(cwd, get<string | null>('data_dir') ?? './data');
+  const keyFile = get<string | null>('ledger_key_file');
   return {
     httpPort: get<number>('http_port'),
     sbiPort: get<number>('sbi_port'),
     diameterPort: get<number>('diameter_port'),
     host: get<string>('host'),
-    dataDir: path.resolve(cwd, get<string | null>('data_dir') ?? './data'),
+    dataDir,
     databaseUrl: get<string | null>('database_url'),
     adminApiKey: get<string | null>('admin_api_key'),
     demo: get<boolean>('demo'),
     logLevel: get<string>('log_level'),
+    ledgerKeyFile: keyFile ? path.resolve(cwd, keyFile) : path.join(dataDir, 'ledger-key.pem'),
+    policy: {
+      mode: get<'permissive' | 'restrictive'>('policy.mode'),
+      unlisted: get<'allowed' | 'tracked' | 'blocked' | 'unknown' | null>('policy.unlisted'),
+      malformed: get<'allowed' | 'tracked' | 'blocked' | 'unknown'>('policy.malformed'),
+      pairingExemptsNot: get<readonly string[]>('policy.pairing_exempts_not'),
+    },
     configFile: file,
   };
 }

@@ -4,10 +4,20 @@
  * reference is checked against it by a test, and `openceir config` prints it.
  *
  * Naming rule: the YAML key is the environment variable without `OPENCEIR_`, in lower case
- * (`OPENCEIR_HTTP_PORT` ↔ `http_port`, `DATABASE_URL` ↔ `database_url`).
+ * (`OPENCEIR_HTTP_PORT` ↔ `http_port`, `DATABASE_URL` ↔ `database_url`); a dot in the key is a YAML
+ * section (`policy.mode` is `mode:` under `policy:`, environment `OPENCEIR_POLICY_MODE`).
  */
 
-export type SettingType = 'port' | 'string' | 'path' | 'boolean' | 'postgres-url' | 'log-level' | 'host';
+export type SettingType =
+  | 'port'
+  | 'string'
+  | 'path'
+  | 'boolean'
+  | 'postgres-url'
+  | 'log-level'
+  | 'host'
+  | 'choice'
+  | 'list';
 
 export interface Setting<K extends string = string> {
   readonly key: K;
@@ -17,6 +27,8 @@ export interface Setting<K extends string = string> {
   readonly description: string;
   /** Secrets are never printed back (config dump, errors, logs). */
   readonly secret?: boolean;
+  /** The values a `choice` setting takes. */
+  readonly choices?: readonly string[];
 }
 
 export const SETTINGS = [
@@ -79,6 +91,49 @@ export const SETTINGS = [
     type: 'boolean',
     default: true,
     description: 'Load demo data on start when the database is empty. 0 starts empty.',
+  },
+  {
+    key: 'ledger_key_file',
+    env: 'OPENCEIR_LEDGER_KEY_FILE',
+    type: 'path',
+    default: null,
+    description:
+      'Ed25519 key (PKCS#8 PEM) that signs ledger tree heads; created on first start. Unset: <data_dir>/ledger-key.pem.',
+  },
+  {
+    key: 'policy.mode',
+    env: 'OPENCEIR_POLICY_MODE',
+    type: 'choice',
+    choices: ['permissive', 'restrictive'],
+    default: 'permissive',
+    description:
+      'National policy (ITU-T Q.Sup73): permissive lets unlisted devices work; restrictive only registered ones.',
+  },
+  {
+    key: 'policy.unlisted',
+    env: 'OPENCEIR_POLICY_UNLISTED',
+    type: 'choice',
+    choices: ['allowed', 'tracked', 'blocked', 'unknown'],
+    default: null,
+    description:
+      'Answer for a device no list or rule mentions; unknown becomes 404 ERROR_EQUIPMENT_UNKNOWN / Diameter 5422. Unset: allowed when permissive, blocked when restrictive.',
+  },
+  {
+    key: 'policy.malformed',
+    env: 'OPENCEIR_POLICY_MALFORMED',
+    type: 'choice',
+    choices: ['allowed', 'tracked', 'blocked', 'unknown'],
+    default: 'tracked',
+    description:
+      'Answer for an identifier that is not an IMEI (fewer than 14 digits, hex, …): tracked records every use.',
+  },
+  {
+    key: 'policy.pairing_exempts_not',
+    env: 'OPENCEIR_POLICY_PAIRING_EXEMPTS_NOT',
+    type: 'list',
+    default: 'barred,court-order',
+    description:
+      'Block reasons that an IMEI–IMSI pairing does not exempt (comma-separated; DIRBS: barring overrides pairing).',
   },
   {
     key: 'log_level',
