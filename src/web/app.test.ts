@@ -1,33 +1,19 @@
-import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
-import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestStore, type TestStore } from '../../test/support/stores.ts';
+import { createTestApp, type TestApp } from '../../test/support/app.ts';
+import { createTestStore } from '../../test/support/stores.ts';
 import { identify } from '../identifiers/index.ts';
-import { ensureInstallation } from '../store/index.ts';
-import { buildApp } from './app.ts';
 
 describe('REST API on PGlite', () => {
-  let testStore: TestStore;
-  let app: FastifyInstance;
+  let testApp: TestApp;
   let base: string;
 
   beforeAll(async () => {
-    testStore = await createTestStore('pglite');
-    const installation = await ensureInstallation(testStore.store, '0.0.0-test');
-    app = await buildApp({
-      store: testStore.store,
-      logger: pino({ level: 'silent' }),
-      metrics: new Registry(),
-      version: '0.0.0-test',
-      installation,
-    });
-    base = await app.listen({ port: 0, host: '127.0.0.1' });
+    testApp = await createTestApp('pglite');
+    base = testApp.base;
   });
 
   afterAll(async () => {
-    await app.close();
-    await testStore.dispose();
+    await testApp.dispose();
   });
 
   it('GET /healthz and /readyz', async () => {
@@ -127,14 +113,7 @@ describe('REST API on PGlite', () => {
 describe('readiness when the database is gone', () => {
   it('answers 503 with the reason', async () => {
     const testStore = await createTestStore('postgres');
-    const installation = await ensureInstallation(testStore.store, '0.0.0-test');
-    const app = await buildApp({
-      store: testStore.store,
-      logger: pino({ level: 'silent' }),
-      metrics: new Registry(),
-      version: 'x',
-      installation,
-    });
+    const { app } = await createTestApp('postgres', { store: testStore });
     await testStore.dispose();
     const response = await app.inject({ method: 'GET', url: '/readyz' });
     expect(response.statusCode).toBe(503);

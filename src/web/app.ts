@@ -16,6 +16,10 @@ import { healthRoutes } from './routes/health.ts';
 import { homeRoutes } from './routes/home.ts';
 import { identifierRoutes } from './routes/identifiers.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { deviceRoutes } from './routes/devices.ts';
+import { ledgerRoutes } from './routes/ledger.ts';
+import { ruleRoutes } from './routes/rules.ts';
+import { installAccessControl } from './access.ts';
 
 /** Fastify's validation message names the field as "querystring/value"; we say "query value". */
 function invalidParams(error: FastifyError): ProblemBody['invalidParams'] {
@@ -37,6 +41,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   });
 
+  installAccessControl(app, context.adminApiKey);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -49,9 +54,20 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
         license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
       },
       tags: [
+        { name: 'devices', description: 'Device status: block, track, allow, pair; status and history' },
+        { name: 'rules', description: 'TAC, IMEI-range and IMSI rules, golden list, reason codes' },
+        { name: 'ledger', description: 'Signed, append-only ledger: heads, entries, proofs (followed by check nodes and peers)' },
         { name: 'identifiers', description: 'Identifier catalogue and validation' },
         { name: 'operations', description: 'Health, readiness and metrics' },
       ],
+      components: {
+        securitySchemes: { adminApiKey: { type: 'http', scheme: 'bearer', description: 'The admin API key (OPENCEIR_ADMIN_API_KEY)' } },
+      },
+    },
+    transform: ({ schema, url, route }) => {
+      // Document which routes need the admin key.
+      const access = (route.config as { access?: string } | undefined)?.access;
+      return { schema: access === 'admin' ? { ...schema, security: [{ adminApiKey: [] }] } : schema, url };
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
@@ -99,6 +115,9 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   healthRoutes(app, context);
   homeRoutes(app, context);
   identifierRoutes(app);
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  deviceRoutes(app, context);
+  ruleRoutes(app, context);
+  ledgerRoutes(app, context);
+  app.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
   return app;
 }

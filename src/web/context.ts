@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { Policy } from '../check/policy.ts';
+import type { Ledger } from '../ledger/ledger.ts';
 import type { InstallationInfo, Store } from '../store/index.ts';
 
 /** What the web layer is given by the composition root. */
@@ -9,4 +11,8 @@ export interface AppContext {
   readonly metrics: Registry;
   readonly version: string;
   readonly installation: InstallationInfo;
+  readonly ledger: Ledger;
+  readonly policy: Policy;
+  /** The key admin endpoints accept as a bearer token. */
+  readonly adminApiKey: string;
 }

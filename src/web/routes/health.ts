@@ -18,6 +18,7 @@ export function healthRoutes(app: FastifyInstance, context: AppContext): void {
   app.get(
     '/healthz',
     {
+      config: { access: 'public' },
       schema: {
         tags: ['operations'],
         summary: 'Liveness: the process serves requests',
@@ -34,6 +35,7 @@ export function healthRoutes(app: FastifyInstance, context: AppContext): void {
   app.get(
     '/readyz',
     {
+      config: { access: 'public' },
       schema: {
         tags: ['operations'],
         summary: 'Readiness: the database answers',

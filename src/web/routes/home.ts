@@ -13,7 +13,7 @@ const LINKS: readonly [string, string][] = [
 ];
 
 export function homeRoutes(app: FastifyInstance, context: AppContext): void {
-  app.get('/', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/', { schema: { hide: true }, config: { access: 'public' } }, async (_request, reply) => {
     const items = LINKS.map(([href, label]) => `<li><a href="${href}">${label}</a></li>`).join('\n      ');
     reply.type('text/html; charset=utf-8');
     return `<!doctype html>

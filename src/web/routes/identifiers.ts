@@ -84,6 +84,7 @@ export function identifierRoutes(app: FastifyInstance): void {
   app.get(
     '/api/v1/identifiers',
     {
+      config: { access: 'public' },
       schema: {
         tags: ['identifiers'],
         summary: 'The identifier catalogue',
@@ -100,6 +101,7 @@ export function identifierRoutes(app: FastifyInstance): void {
   }>(
     '/api/v1/identify',
     {
+      config: { access: 'public' },
       schema: {
         tags: ['identifiers'],
         summary: 'Detect and validate an identifier',

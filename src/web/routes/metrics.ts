@@ -23,7 +23,7 @@ export function metricsRoutes(app: FastifyInstance, context: AppContext): void {
 
   app.get(
     '/metrics',
-    { schema: { tags: ['operations'], summary: 'Prometheus metrics', hide: false } },
+    { schema: { tags: ['operations'], summary: 'Prometheus metrics' }, config: { access: 'public' } },
     async (_request, reply) => {
       reply.type(context.metrics.contentType);
       return context.metrics.metrics();

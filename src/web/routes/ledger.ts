@@ -1,0 +1,138 @@
+/**
+ * The ledger read API that check nodes, operator EIRs and peer registries follow (docs/ledger.md):
+ *   GET /ledger/v1/head                 the latest signed tree head
+ *   GET /ledger/v1/heads?after=ID       every signed head, in order
+ *   GET /ledger/v1/entries?start&limit  entries from a position
+ *   GET /ledger/v1/proofs/inclusion     RFC 9162 inclusion proof
+ *   GET /ledger/v1/proofs/consistency   RFC 9162 consistency proof
+ *   GET /ledger/v1/public-key           the signing key (PEM)
+ * Heads, proofs and keys are public (hashes only); entries name subscribers, so they need a key.
+ */
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { headToJson } from '../../ledger/signing.ts';
+import type { AppContext } from '../context.ts';
+import { sendKnownError } from '../errors.ts';
+import { Problem } from '../problem.ts';
+import { Entry } from '../schemas.ts';
+
+const Head = Type.Object(
+  {
+    treeSize: Type.Integer(),
+    timestamp: Type.Integer({ description: 'Milliseconds since the Unix epoch' }),
+    rootHash: Type.String({ description: 'SHA-256 Merkle tree hash, base64' }),
+    rootHashHex: Type.String(),
+    keyId: Type.String({ description: 'SHA-256 of the public key (DER SubjectPublicKeyInfo), hex' }),
+    signature: Type.String({ description: 'Ed25519 signature over signedBytes, base64' }),
+    signedBytes: Type.String({ description: 'The 50-byte RFC 6962 §3.5 TreeHeadSignature input, base64' }),
+  },
+  { $id: 'SignedTreeHead' },
+);
+
+const Proof = Type.Object({
+  treeSize: Type.Integer(),
+  rootHash: Type.String({ description: 'base64' }),
+  proof: Type.Array(Type.String({ description: 'base64 SHA-256' })),
+});
+
+const b64 = (hashes: Buffer[]) => hashes.map((h) => h.toString('base64'));
+const nat = (description: string) => Type.Integer({ minimum: 0, description });
+
+export function ledgerRoutes(app: FastifyInstance, context: AppContext): void {
+  const { ledger } = context;
+
+  app.get('/ledger/v1/head', {
+    config: { access: 'public' },
+    schema: { tags: ['ledger'], summary: 'Latest signed tree head', response: { 200: Head } },
+    handler: async () => headToJson(await ledger.head()),
+  });
+
+  app.get<{ Querystring: { after?: number; limit?: number } }>('/ledger/v1/heads', {
+    config: { access: 'public' },
+    schema: {
+      tags: ['ledger'],
+      summary: 'Signed tree heads in the order they were made',
+      querystring: Type.Object({ after: Type.Optional(nat('Return heads after this id')), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }),
+      response: { 200: Type.Object({ heads: Type.Array(Type.Object({ id: Type.Integer(), head: Head })) }) },
+    },
+    handler: async (request) => ({
+      heads: (await ledger.heads(request.query.after ?? 0, request.query.limit ?? 1000)).map(({ id, ...head }) => ({ id, head: headToJson(head) })),
+    }),
+  });
+
+  app.get<{ Querystring: { start: number; limit?: number } }>('/ledger/v1/entries', {
+    config: { access: 'admin' },
+    schema: {
+      tags: ['ledger'],
+      summary: 'Ledger entries from a position',
+      description: 'Each entry’s Merkle leaf is SHA-256(0x00 ‖ RFC 8785 canonical JSON of the entry with "v":1), see docs/ledger.md.',
+      querystring: Type.Object({ start: nat('First position'), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })) }),
+      response: { 200: Type.Object({ start: Type.Integer(), entries: Type.Array(Entry), treeSize: Type.Integer() }), 401: Problem },
+    },
+    handler: async (request) => ({
+      start: request.query.start,
+      entries: await ledger.entries(request.query.start, request.query.limit ?? 1000),
+      treeSize: await ledger.size(),
+    }),
+  });
+
+  app.get<{ Querystring: { index: number; size: number } }>('/ledger/v1/proofs/inclusion', {
+    config: { access: 'public' },
+    schema: {
+      tags: ['ledger'],
+      summary: 'Inclusion proof of entry `index` in the tree of `size` (RFC 9162 §2.1.3)',
+      querystring: Type.Object({ index: nat('Entry position'), size: nat('Tree size') }),
+      response: { 200: Type.Intersect([Proof, Type.Object({ index: Type.Integer() })]), 400: Problem },
+    },
+    handler: async (request, reply) => {
+      const { index, size } = request.query;
+      try {
+        const proof = await ledger.inclusionProof(index, size);
+        return { index, treeSize: size, rootHash: (await ledger.rootAt(size)).toString('base64'), proof: b64(proof) };
+      } catch (error) {
+        return sendKnownError(reply, error);
+      }
+    },
+  });
+
+  app.get<{ Querystring: { first: number; second: number } }>('/ledger/v1/proofs/consistency', {
+    config: { access: 'public' },
+    schema: {
+      tags: ['ledger'],
+      summary: 'Consistency proof from tree size `first` to `second` (RFC 9162 §2.1.4)',
+      querystring: Type.Object({ first: nat('Older tree size'), second: nat('Newer tree size') }),
+      response: {
+        200: Type.Object({
+          first: Type.Integer(),
+          second: Type.Integer(),
+          firstRootHash: Type.String(),
+          secondRootHash: Type.String(),
+          proof: Type.Array(Type.String()),
+        }),
+        400: Problem,
+      },
+    },
+    handler: async (request, reply) => {
+      const { first, second } = request.query;
+      try {
+        const proof = await ledger.consistencyProof(first, second);
+        const [a, b] = await ledger.rangeHashes([
+          [0, first],
+          [0, second],
+        ]);
+        return { first, second, firstRootHash: a!.toString('base64'), secondRootHash: b!.toString('base64'), proof: b64(proof) };
+      } catch (error) {
+        return sendKnownError(reply, error);
+      }
+    },
+  });
+
+  app.get('/ledger/v1/public-key', {
+    config: { access: 'public' },
+    schema: { tags: ['ledger'], summary: 'The Ed25519 key that signs tree heads (PEM, SubjectPublicKeyInfo)' },
+    handler: async (_request, reply) => {
+      reply.type('application/x-pem-file').header('x-key-id', ledger.signer.keyId);
+      return ledger.signer.publicKeyPem;
+    },
+  });
+}

@@ -1,0 +1,61 @@
+/** A running registry app on a fresh database, for API tests: real HTTP on loopback. */
+import { generateKeyPairSync } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import { DEFAULT_POLICY, type Policy } from '../../src/check/policy.ts';
+import { Ledger } from '../../src/ledger/ledger.ts';
+import { HeadSigner } from '../../src/ledger/signing.ts';
+import { ensureInstallation } from '../../src/store/index.ts';
+import { buildApp } from '../../src/web/app.ts';
+import type { AppContext } from '../../src/web/context.ts';
+import { createTestStore, type Engine, type TestStore } from './stores.ts';
+
+export const TEST_ADMIN_KEY = 'test-admin-key-0123456789';
+
+export interface TestApp {
+  readonly app: FastifyInstance;
+  readonly context: AppContext;
+  readonly base: string;
+  /** fetch against the app, with the admin key unless `auth: false`. */
+  call(path: string, init?: RequestInit & { auth?: boolean; json?: unknown }): Promise<Response>;
+  dispose(): Promise<void>;
+}
+
+export async function createTestApp(engine: Engine, options: { policy?: Policy; store?: TestStore } = {}): Promise<TestApp> {
+  const testStore = options.store ?? (await createTestStore(engine));
+  const installation = await ensureInstallation(testStore.store, '0.0.0-test');
+  const ledger = new Ledger(testStore.store, new HeadSigner(generateKeyPairSync('ed25519').privateKey));
+  await ledger.init();
+  const context: AppContext = {
+    store: testStore.store,
+    logger: pino({ level: 'silent' }),
+    metrics: new Registry(),
+    version: '0.0.0-test',
+    installation,
+    ledger,
+    policy: options.policy ?? DEFAULT_POLICY,
+    adminApiKey: TEST_ADMIN_KEY,
+  };
+  const app = await buildApp(context);
+  const base = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    app,
+    context,
+    base,
+    call: (path, init = {}) => {
+      const headers = new Headers(init.headers);
+      if (init.auth !== false) headers.set('authorization', `Bearer ${TEST_ADMIN_KEY}`);
+      let body = init.body;
+      if (init.json !== undefined) {
+        headers.set('content-type', 'application/json');
+        body = JSON.stringify(init.json);
+      }
+      return fetch(`${base}${path}`, { ...init, headers, body });
+    },
+    dispose: async () => {
+      await app.close();
+      if (!options.store) await testStore.dispose();
+    },
+  };
+}
