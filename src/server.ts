@@ -31,7 +31,10 @@ export function resolveAdminApiKey(config: Config): { key: string; file: string 
 }
 
 /** The registry's parts over an open store: the ledger with its signing key, and the policy. */
-export async function openRegistry(store: Store, config: Config): Promise<{ ledger: Ledger; policy: ReturnType<typeof policyFrom> }> {
+export async function openRegistry(
+  store: Store,
+  config: Config,
+): Promise<{ ledger: Ledger; policy: ReturnType<typeof policyFrom> }> {
   const ledger = new Ledger(store, new HeadSigner(loadOrCreateSigningKey(config.ledgerKeyFile)));
   await ledger.init();
   return { ledger, policy: policyFrom(config.policy) };
@@ -67,7 +70,16 @@ export async function startSystem(config: Config, logger: Logger): Promise<Runni
     const admin = resolveAdminApiKey(config);
     const metrics = new Registry();
     collectDefaultMetrics({ register: metrics, prefix: 'openceir_' });
-    const app = await buildApp({ store, logger, metrics, version: VERSION, installation, ledger, policy, adminApiKey: admin.key });
+    const app = await buildApp({
+      store,
+      logger,
+      metrics,
+      version: VERSION,
+      installation,
+      ledger,
+      policy,
+      adminApiKey: admin.key,
+    });
     await app.listen({ port: config.httpPort, host: config.host });
     closers.push(() => app.close());
     const address = app.server.address();

@@ -27,7 +27,9 @@ export function installAccessControl(app: FastifyInstance, adminApiKey: string):
     if (route.url.startsWith('/docs')) route.config = { ...(route.config as object), access: 'public' };
     const access = (route.config as { access?: Access } | undefined)?.access;
     if (access !== 'public' && access !== 'admin') {
-      throw new Error(`route ${route.method} ${route.url} declares no access (config.access: 'public' | 'admin')`);
+      throw new Error(
+        `route ${route.method} ${route.url} declares no access (config.access: 'public' | 'admin')`,
+      );
     }
   });
 
@@ -43,7 +45,9 @@ export function installAccessControl(app: FastifyInstance, adminApiKey: string):
       .send({
         title: 'Unauthorized',
         status: 401,
-        detail: match ? 'the API key is not valid' : 'this endpoint needs Authorization: Bearer <admin API key>',
+        detail: match
+          ? 'the API key is not valid'
+          : 'this endpoint needs Authorization: Bearer <admin API key>',
         cause: 'UNAUTHORIZED',
       });
   });

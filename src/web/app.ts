@@ -10,16 +10,16 @@ import Fastify, {
   type FastifyInstance,
   LogController,
 } from 'fastify';
+import { installAccessControl } from './access.ts';
 import type { AppContext } from './context.ts';
 import { PROBLEM_CONTENT_TYPE, type ProblemBody } from './problem.ts';
+import { deviceRoutes } from './routes/devices.ts';
 import { healthRoutes } from './routes/health.ts';
 import { homeRoutes } from './routes/home.ts';
 import { identifierRoutes } from './routes/identifiers.ts';
-import { metricsRoutes } from './routes/metrics.ts';
-import { deviceRoutes } from './routes/devices.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { ruleRoutes } from './routes/rules.ts';
-import { installAccessControl } from './access.ts';
 
 /** Fastify's validation message names the field as "querystring/value"; we say "query value". */
 function invalidParams(error: FastifyError): ProblemBody['invalidParams'] {
@@ -56,12 +56,22 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
       tags: [
         { name: 'devices', description: 'Device status: block, track, allow, pair; status and history' },
         { name: 'rules', description: 'TAC, IMEI-range and IMSI rules, golden list, reason codes' },
-        { name: 'ledger', description: 'Signed, append-only ledger: heads, entries, proofs (followed by check nodes and peers)' },
+        {
+          name: 'ledger',
+          description:
+            'Signed, append-only ledger: heads, entries, proofs (followed by check nodes and peers)',
+        },
         { name: 'identifiers', description: 'Identifier catalogue and validation' },
         { name: 'operations', description: 'Health, readiness and metrics' },
       ],
       components: {
-        securitySchemes: { adminApiKey: { type: 'http', scheme: 'bearer', description: 'The admin API key (OPENCEIR_ADMIN_API_KEY)' } },
+        securitySchemes: {
+          adminApiKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'The admin API key (OPENCEIR_ADMIN_API_KEY)',
+          },
+        },
       },
     },
     transform: ({ schema, url, route }) => {
@@ -118,6 +128,8 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   deviceRoutes(app, context);
   ruleRoutes(app, context);
   ledgerRoutes(app, context);
-  app.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
+  app.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () =>
+    app.swagger(),
+  );
   return app;
 }

@@ -7,12 +7,27 @@ export function problem(reply: FastifyReply, body: ProblemBody): FastifyReply {
   return reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(body);
 }
 
-export function invalidParam(reply: FastifyReply, param: string, reason: string, cause = 'INVALID_REQUEST'): FastifyReply {
-  return problem(reply, { title: 'Bad request', status: 400, detail: `${param}: ${reason}`, cause, invalidParams: [{ param, reason }] });
+export function invalidParam(
+  reply: FastifyReply,
+  param: string,
+  reason: string,
+  cause = 'INVALID_REQUEST',
+): FastifyReply {
+  return problem(reply, {
+    title: 'Bad request',
+    status: 400,
+    detail: `${param}: ${reason}`,
+    cause,
+    invalidParams: [{ param, reason }],
+  });
 }
 
 /** Known errors become 400s; anything else is rethrown to the generic handler (500, logged). */
-export function sendKnownError(reply: FastifyReply, error: unknown, where: (field: string) => string = (f) => `body ${f}`): FastifyReply {
+export function sendKnownError(
+  reply: FastifyReply,
+  error: unknown,
+  where: (field: string) => string = (f) => `body ${f}`,
+): FastifyReply {
   if (error instanceof LedgerValidationError) {
     return problem(reply, {
       title: 'Bad request',
@@ -22,6 +37,12 @@ export function sendKnownError(reply: FastifyReply, error: unknown, where: (fiel
       invalidParams: error.problems.map((p) => ({ param: where(p.field), reason: p.message })),
     });
   }
-  if (error instanceof RangeError) return problem(reply, { title: 'Bad request', status: 400, detail: error.message, cause: 'OUT_OF_RANGE' });
+  if (error instanceof RangeError)
+    return problem(reply, {
+      title: 'Bad request',
+      status: 400,
+      detail: error.message,
+      cause: 'OUT_OF_RANGE',
+    });
   throw error;
 }

@@ -2,7 +2,8 @@
 import { Type } from 'typebox';
 import { ACTIONS, DEVICE_STATUSES, LISTS } from '../ledger/entry.ts';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([schema, Type.Null()]);
 const Literals = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
 
 export const Target = Type.Object(
@@ -73,7 +74,9 @@ export const Rule = Type.Object({
 
 export const Verdict = Type.Object({
   status: Literals(['allowed', 'tracked', 'blocked', 'unknown']),
-  matched: Type.String({ description: 'golden, pairing, device, imei-range, tac, imsi, policy or malformed' }),
+  matched: Type.String({
+    description: 'golden, pairing, device, imei-range, tac, imsi, policy or malformed',
+  }),
   reasons: Type.Array(Type.Object({ code: Type.String(), source: Type.String(), since: Type.String() })),
   rule: Nullable(Type.String()),
 });

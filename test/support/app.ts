@@ -22,7 +22,10 @@ export interface TestApp {
   dispose(): Promise<void>;
 }
 
-export async function createTestApp(engine: Engine, options: { policy?: Policy; store?: TestStore } = {}): Promise<TestApp> {
+export async function createTestApp(
+  engine: Engine,
+  options: { policy?: Policy; store?: TestStore } = {},
+): Promise<TestApp> {
   const testStore = options.store ?? (await createTestStore(engine));
   const installation = await ensureInstallation(testStore.store, '0.0.0-test');
   const ledger = new Ledger(testStore.store, new HeadSigner(generateKeyPairSync('ed25519').privateKey));

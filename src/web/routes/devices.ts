@@ -16,17 +16,25 @@ import { invalidParam, sendKnownError } from '../errors.ts';
 import { Problem } from '../problem.ts';
 import { ActiveReason, Entry, HeadSummary, Pairing, Rule, Verdict } from '../schemas.ts';
 
-const IdParam = Type.Object({ id: Type.String({ description: 'IMEI in any form: 14, 15 or 16 digits, imei-…, imeisv-…' }) });
+const IdParam = Type.Object({
+  id: Type.String({ description: 'IMEI in any form: 14, 15 or 16 digits, imei-…, imeisv-…' }),
+});
 
 const ChangeBody = Type.Object(
   {
     reason: Type.Optional(Type.String({ description: 'One reason code (see GET /api/v1/reasons)' })),
-    reasons: Type.Optional(Type.Array(Type.String(), { description: 'Several reason codes; for unblock etc. none means all of the source’s' })),
+    reasons: Type.Optional(
+      Type.Array(Type.String(), {
+        description: 'Several reason codes; for unblock etc. none means all of the source’s',
+      }),
+    ),
     source: Type.Optional(Type.String({ description: 'Default: regulator' })),
     note: Type.Optional(Type.String({ maxLength: 2000 })),
     reference: Type.Optional(Type.String({ description: 'kind:id, e.g. case:2026-000123' })),
     expiresAt: Type.Optional(Type.String({ format: 'date-time' })),
-    idempotencyKey: Type.Optional(Type.String({ maxLength: 200, description: 'Also accepted as the Idempotency-Key header' })),
+    idempotencyKey: Type.Optional(
+      Type.String({ maxLength: 200, description: 'Also accepted as the Idempotency-Key header' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -46,7 +54,9 @@ const PairBody = Type.Object(
 
 const ChangeResult = Type.Object({
   entry: Entry,
-  replayed: Type.Boolean({ description: 'True when the idempotency key was used before: the first entry is returned' }),
+  replayed: Type.Boolean({
+    description: 'True when the idempotency key was used before: the first entry is returned',
+  }),
   head: HeadSummary,
 });
 
@@ -87,7 +97,11 @@ export function deviceRoutes(app: FastifyInstance, context: AppContext): void {
     try {
       const result = await context.ledger.append([draft]);
       const head = headToJson(result.head);
-      return { entry: result.entries[0]!, replayed: result.replayed[0]!, head: { treeSize: head.treeSize, rootHash: head.rootHash } };
+      return {
+        entry: result.entries[0]!,
+        replayed: result.replayed[0]!,
+        head: { treeSize: head.treeSize, rootHash: head.rootHash },
+      };
     } catch (error) {
       return sendKnownError(reply, error);
     }
@@ -131,14 +145,26 @@ export function deviceRoutes(app: FastifyInstance, context: AppContext): void {
   }
 
   for (const action of ['pair', 'unpair'] as const) {
-    app.post<{ Params: { id: string }; Body: { imsi: string; msisdn?: string; source?: string; note?: string; reference?: string; expiresAt?: string; idempotencyKey?: string } }>(
+    app.post<{
+      Params: { id: string };
+      Body: {
+        imsi: string;
+        msisdn?: string;
+        source?: string;
+        note?: string;
+        reference?: string;
+        expiresAt?: string;
+        idempotencyKey?: string;
+      };
+    }>(
       `/api/v1/devices/:id/${action}`,
       {
         config: { access: 'admin' },
         schema: {
           tags: ['devices'],
           summary: action === 'pair' ? 'Pair a device with a subscriber (IMSI, MSISDN)' : 'Remove a pairing',
-          description: 'A pairing exempts the subscriber’s own device from blocks (DIRBS exception list), except barring.',
+          description:
+            'A pairing exempts the subscriber’s own device from blocks (DIRBS exception list), except barring.',
           params: IdParam,
           body: PairBody,
           response: { 200: ChangeResult, 400: Problem, 401: Problem },
@@ -177,7 +203,8 @@ export function deviceRoutes(app: FastifyInstance, context: AppContext): void {
       schema: {
         tags: ['devices'],
         summary: 'Device status, active reasons, pairings, matching rules and full history',
-        description: 'With `at`, the status the device had at that time (folded from the ledger). With `imsi`, the verdict for that SIM.',
+        description:
+          'With `at`, the status the device had at that time (folded from the ledger). With `imsi`, the verdict for that SIM.',
         params: IdParam,
         querystring: Type.Object({
           at: Type.Optional(Type.String({ format: 'date-time' })),
@@ -199,7 +226,12 @@ export function deviceRoutes(app: FastifyInstance, context: AppContext): void {
         verdict: decide(facts, context.policy),
         reasons: facts.reasons,
         pairings: view.pairings,
-        rules: [...(facts.golden ? [facts.golden] : []), ...facts.imeiRanges, ...(facts.tacRule ? [facts.tacRule] : []), ...facts.imsiRules],
+        rules: [
+          ...(facts.golden ? [facts.golden] : []),
+          ...facts.imeiRanges,
+          ...(facts.tacRule ? [facts.tacRule] : []),
+          ...facts.imsiRules,
+        ],
         history: view.history,
       };
     },

@@ -52,11 +52,16 @@ export function ledgerRoutes(app: FastifyInstance, context: AppContext): void {
     schema: {
       tags: ['ledger'],
       summary: 'Signed tree heads in the order they were made',
-      querystring: Type.Object({ after: Type.Optional(nat('Return heads after this id')), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }),
+      querystring: Type.Object({
+        after: Type.Optional(nat('Return heads after this id')),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+      }),
       response: { 200: Type.Object({ heads: Type.Array(Type.Object({ id: Type.Integer(), head: Head })) }) },
     },
     handler: async (request) => ({
-      heads: (await ledger.heads(request.query.after ?? 0, request.query.limit ?? 1000)).map(({ id, ...head }) => ({ id, head: headToJson(head) })),
+      heads: (await ledger.heads(request.query.after ?? 0, request.query.limit ?? 1000)).map(
+        ({ id, ...head }) => ({ id, head: headToJson(head) }),
+      ),
     }),
   });
 
@@ -65,9 +70,16 @@ export function ledgerRoutes(app: FastifyInstance, context: AppContext): void {
     schema: {
       tags: ['ledger'],
       summary: 'Ledger entries from a position',
-      description: 'Each entry’s Merkle leaf is SHA-256(0x00 ‖ RFC 8785 canonical JSON of the entry with "v":1), see docs/ledger.md.',
-      querystring: Type.Object({ start: nat('First position'), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })) }),
-      response: { 200: Type.Object({ start: Type.Integer(), entries: Type.Array(Entry), treeSize: Type.Integer() }), 401: Problem },
+      description:
+        'Each entry’s Merkle leaf is SHA-256(0x00 ‖ RFC 8785 canonical JSON of the entry with "v":1), see docs/ledger.md.',
+      querystring: Type.Object({
+        start: nat('First position'),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+      }),
+      response: {
+        200: Type.Object({ start: Type.Integer(), entries: Type.Array(Entry), treeSize: Type.Integer() }),
+        401: Problem,
+      },
     },
     handler: async (request) => ({
       start: request.query.start,
@@ -88,7 +100,12 @@ export function ledgerRoutes(app: FastifyInstance, context: AppContext): void {
       const { index, size } = request.query;
       try {
         const proof = await ledger.inclusionProof(index, size);
-        return { index, treeSize: size, rootHash: (await ledger.rootAt(size)).toString('base64'), proof: b64(proof) };
+        return {
+          index,
+          treeSize: size,
+          rootHash: (await ledger.rootAt(size)).toString('base64'),
+          proof: b64(proof),
+        };
       } catch (error) {
         return sendKnownError(reply, error);
       }
@@ -120,7 +137,13 @@ export function ledgerRoutes(app: FastifyInstance, context: AppContext): void {
           [0, first],
           [0, second],
         ]);
-        return { first, second, firstRootHash: a!.toString('base64'), secondRootHash: b!.toString('base64'), proof: b64(proof) };
+        return {
+          first,
+          second,
+          firstRootHash: a!.toString('base64'),
+          secondRootHash: b!.toString('base64'),
+          proof: b64(proof),
+        };
       } catch (error) {
         return sendKnownError(reply, error);
       }
@@ -129,7 +152,10 @@ export function ledgerRoutes(app: FastifyInstance, context: AppContext): void {
 
   app.get('/ledger/v1/public-key', {
     config: { access: 'public' },
-    schema: { tags: ['ledger'], summary: 'The Ed25519 key that signs tree heads (PEM, SubjectPublicKeyInfo)' },
+    schema: {
+      tags: ['ledger'],
+      summary: 'The Ed25519 key that signs tree heads (PEM, SubjectPublicKeyInfo)',
+    },
     handler: async (_request, reply) => {
       reply.type('application/x-pem-file').header('x-key-id', ledger.signer.keyId);
       return ledger.signer.publicKeyPem;

@@ -21,13 +21,21 @@ import { Entry, HeadSummary, Rule } from '../schemas.ts';
 
 const RuleBody = Type.Object(
   {
-    kind: Type.Union(['tac', 'imei-range', 'imsi-prefix', 'imsi-range', 'golden'].map((k) => Type.Literal(k))),
+    kind: Type.Union(
+      ['tac', 'imei-range', 'imsi-prefix', 'imsi-range', 'golden'].map((k) => Type.Literal(k)),
+    ),
     tac: Type.Optional(Type.String({ description: 'kind tac: 8 digits' })),
-    from: Type.Optional(Type.String({ description: 'kind imei-range: first IMEI (any form); imsi-range: first IMSI' })),
+    from: Type.Optional(
+      Type.String({ description: 'kind imei-range: first IMEI (any form); imsi-range: first IMSI' }),
+    ),
     to: Type.Optional(Type.String({ description: 'last IMEI or IMSI, included' })),
     prefix: Type.Optional(Type.String({ description: 'kind imsi-prefix: MCC, MCC+MNC or longer' })),
-    imei: Type.Optional(Type.String({ description: 'kind golden: the IMEI, stored as MD5 of its device key' })),
-    hash: Type.Optional(Type.String({ description: 'kind golden: MD5 of the device key, when the IMEI is not to be sent' })),
+    imei: Type.Optional(
+      Type.String({ description: 'kind golden: the IMEI, stored as MD5 of its device key' }),
+    ),
+    hash: Type.Optional(
+      Type.String({ description: 'kind golden: MD5 of the device key, when the IMEI is not to be sent' }),
+    ),
     status: Type.Optional(Type.Union(DEVICE_STATUSES.map((s) => Type.Literal(s)))),
     reasons: Type.Optional(Type.Array(Type.String())),
     source: Type.Optional(Type.String()),
@@ -92,7 +100,13 @@ export function ruleRoutes(app: FastifyInstance, context: AppContext): void {
       summary: 'Reason codes and the statuses each may justify',
       response: {
         200: Type.Object({
-          reasons: Type.Array(Type.Object({ code: Type.String(), statuses: Type.Array(Type.String()), description: Type.String() })),
+          reasons: Type.Array(
+            Type.Object({
+              code: Type.String(),
+              statuses: Type.Array(Type.String()),
+              description: Type.String(),
+            }),
+          ),
         }),
       },
     },
@@ -160,14 +174,19 @@ export function ruleRoutes(app: FastifyInstance, context: AppContext): void {
     },
   );
 
-  app.delete<{ Params: { ruleKey: string }; Querystring: { source?: string; note?: string; reference?: string } }>(
+  app.delete<{
+    Params: { ruleKey: string };
+    Querystring: { source?: string; note?: string; reference?: string };
+  }>(
     '/api/v1/rules/:ruleKey',
     {
       config: { access: 'admin' },
       schema: {
         tags: ['rules'],
         summary: 'Remove a rule',
-        params: Type.Object({ ruleKey: Type.String({ description: 'The rule key, e.g. tac:35209900 (URL-encoded)' }) }),
+        params: Type.Object({
+          ruleKey: Type.String({ description: 'The rule key, e.g. tac:35209900 (URL-encoded)' }),
+        }),
         querystring: Type.Object({
           source: Type.Optional(Type.String()),
           note: Type.Optional(Type.String()),
@@ -177,9 +196,17 @@ export function ruleRoutes(app: FastifyInstance, context: AppContext): void {
       },
     },
     async (request, reply) => {
-      const [row] = await query(context.store.db, sql`select target from rule where rule_key = ${request.params.ruleKey}`);
+      const [row] = await query(
+        context.store.db,
+        sql`select target from rule where rule_key = ${request.params.ruleKey}`,
+      );
       if (!row) {
-        return problem(reply, { title: 'Not found', status: 404, detail: `no rule ${request.params.ruleKey}`, cause: 'RULE_NOT_FOUND' });
+        return problem(reply, {
+          title: 'Not found',
+          status: 404,
+          detail: `no rule ${request.params.ruleKey}`,
+          cause: 'RULE_NOT_FOUND',
+        });
       }
       try {
         const result = await context.ledger.append([
