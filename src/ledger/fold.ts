@@ -5,12 +5,13 @@
  * its entries up to that time.
  *
  * Rules of the fold:
- * - block / track / allow add one active reason per (status, reason, source); repeating one keeps
- *   its `since` and refreshes expiry, reference and attributes.
+ * - block / track / allow add one active reason per (status, reason, source, list); repeating one
+ *   keeps its `since` and refreshes expiry, reference and attributes.
  * - unblock / untrack / disallow remove the active reasons of that status whose reason is listed
- *   (all of them when none is), from the entry's own source; the regulator lifts any source's.
- *   So a device blocked for `stolen` (police) and `duplicate` (rule) stays blocked when the
- *   stolen report is withdrawn.
+ *   (all of them when none is), from the entry's own source (the regulator lifts any source's),
+ *   and, when the entry names a list, only that list's. So a device blocked for `stolen` (police)
+ *   and `duplicate` (rule) stays blocked when the stolen report is withdrawn, and a bulk list
+ *   import never lifts what a case or an operator set.
  * - pair adds or updates an IMEI–IMSI pairing; unpair removes it.
  * - rule-add adds or replaces the rule on its target; rule-remove removes it.
  * - An active reason, pairing or rule lapses at its expiry time.
@@ -67,7 +68,8 @@ export function emptyState(): RegistryState {
   return { devices: new Map(), pairings: new Map(), rules: new Map() };
 }
 
-export const reasonSlot = (status: string, reason: string, source: string) => `${status}|${reason}|${source}`;
+export const reasonSlot = (status: string, reason: string, source: string, list: string | null) =>
+  `${status}|${reason}|${source}|${list ?? ''}`;
 export const pairingSlot = (deviceKey: string, imsi: string) => `${deviceKey}|${imsi}`;
 
 /** Whether a lifting entry from `source` may remove a reason that `owner` set. */
@@ -88,7 +90,7 @@ export function applyEntry(state: RegistryState, entry: Entry): void {
         state.devices.set(target.deviceKey, reasons);
       }
       for (const reason of entry.reasons) {
-        const slot = reasonSlot(entry.status!, reason, entry.source);
+        const slot = reasonSlot(entry.status!, reason, entry.source, entry.list);
         const previous = reasons.get(slot);
         reasons.set(slot, {
           status: entry.status!,

@@ -24,6 +24,8 @@ const draftArb: fc.Arbitrary<EntryDraft> = fc.oneof(
     action: fc.constantFrom('block' as const),
     target: fc.constantFrom(...KEYS).map((deviceKey) => ({ kind: 'device' as const, deviceKey })),
     reasons: fc.subarray(['stolen', 'lost', 'duplicate', 'barred'], { minLength: 1 }),
+    list: fc.constantFrom(null, 'stolen' as const),
+    expiresAt: fc.constantFrom(null, null, '2031-01-01T00:00:00.000Z'),
   }),
   fc.record({
     actor: fc.constant('test'),
@@ -45,6 +47,7 @@ const draftArb: fc.Arbitrary<EntryDraft> = fc.oneof(
     action: fc.constantFrom('unblock' as const, 'untrack' as const, 'disallow' as const),
     target: fc.constantFrom(...KEYS).map((deviceKey) => ({ kind: 'device' as const, deviceKey })),
     reasons: fc.subarray(['stolen', 'lost', 'duplicate', 'monitoring', 'registered']),
+    list: fc.constantFrom(null, 'stolen' as const),
   }),
   fc.record({
     actor: fc.constant('test'),

@@ -62,7 +62,7 @@ async function applyRun(db: Executor, run: readonly Entry[]): Promise<void> {
   const set = new Columns<
     'key' | 'status' | 'reason' | 'source' | 'time' | 'expires' | 'seq' | 'reference' | 'list' | 'attributes'
   >();
-  const lift = new Columns<'key' | 'status' | 'reason' | 'source'>();
+  const lift = new Columns<'key' | 'status' | 'reason' | 'source' | 'list'>();
   const pair = new Columns<'key' | 'imsi' | 'msisdn' | 'source' | 'time' | 'expires' | 'seq' | 'list'>();
   const unpair = new Columns<'key' | 'imsi'>();
   const ruleAdd = new Columns<
@@ -113,7 +113,7 @@ async function applyRun(db: Executor, run: readonly Entry[]): Promise<void> {
       case 'disallow':
         if (t.kind !== 'device') break;
         for (const reason of e.reasons.length > 0 ? e.reasons : [null]) {
-          lift.add({ key: t.deviceKey, status: e.status, reason, source: e.source });
+          lift.add({ key: t.deviceKey, status: e.status, reason, source: e.source, list: e.list });
         }
         break;
       case 'pair':
@@ -165,11 +165,13 @@ async function applyRun(db: Executor, run: readonly Entry[]): Promise<void> {
   if (lift.size > 0) {
     await db.execute(sql`
       delete from device_reason d
-      using unnest(${lift.get('key')}::text[], ${lift.get('status')}::text[], ${lift.get('reason')}::text[], ${lift.get('source')}::text[])
-        as r(device_key, status, reason, source)
+      using unnest(${lift.get('key')}::text[], ${lift.get('status')}::text[], ${lift.get('reason')}::text[], ${lift.get('source')}::text[],
+                   ${lift.get('list')}::text[])
+        as r(device_key, status, reason, source, list)
       where d.device_key = r.device_key and d.status = r.status
         and (r.reason is null or d.reason = r.reason)
-        and (r.source = 'regulator' or d.source = r.source)`);
+        and (r.source = 'regulator' or d.source = r.source)
+        and (r.list is null or d.list = r.list)`);
   }
   if (set.size > 0) {
     await db.execute(sql`
@@ -179,7 +181,7 @@ async function applyRun(db: Executor, run: readonly Entry[]): Promise<void> {
                   ${set.get('time')}::text[], ${set.get('expires')}::text[], ${set.get('seq')}::bigint[], ${set.get('reference')}::text[],
                   ${set.get('list')}::text[], ${set.get('attributes')}::text[])
         as r(key, status, reason, source, time, expires, seq, reference, list, attributes)
-      on conflict (device_key, status, reason, source) do update set
+      on conflict (device_key, status, reason, source, (coalesce(list, ''))) do update set
         expires_at = excluded.expires_at, seq = excluded.seq, reference = excluded.reference,
         list = excluded.list, attributes = excluded.attributes`);
   }

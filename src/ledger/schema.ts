@@ -14,6 +14,7 @@ import {
   smallint,
   text,
   timestamp,
+  uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
@@ -105,7 +106,14 @@ export const deviceReason = pgTable(
     attributes: jsonb('attributes'),
   },
   (t) => [
-    primaryKey({ columns: [t.deviceKey, t.status, t.reason, t.source] }),
+    // One active reason per (status, reason, source, list): a case and a list import keep separate reasons.
+    uniqueIndex('device_reason_slot').on(
+      t.deviceKey,
+      t.status,
+      t.reason,
+      t.source,
+      sql`coalesce(${t.list}, '')`,
+    ),
     index('device_reason_list').on(t.list, t.status),
   ],
 );

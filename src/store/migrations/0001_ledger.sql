@@ -8,8 +8,7 @@ CREATE TABLE "device_reason" (
 	"seq" bigint NOT NULL,
 	"reference" text,
 	"list" text,
-	"attributes" jsonb,
-	CONSTRAINT "device_reason_device_key_status_reason_source_pk" PRIMARY KEY("device_key","status","reason","source")
+	"attributes" jsonb
 );
 --> statement-breakpoint
 CREATE TABLE "ledger_entry" (
@@ -93,6 +92,7 @@ CREATE TABLE "rule" (
 	"golden_hash" text
 );
 --> statement-breakpoint
+CREATE UNIQUE INDEX "device_reason_slot" ON "device_reason" USING btree ("device_key","status","reason","source",coalesce("list", ''));--> statement-breakpoint
 CREATE INDEX "device_reason_list" ON "device_reason" USING btree ("list","status");--> statement-breakpoint
 CREATE INDEX "ledger_entry_device_key" ON "ledger_entry" USING btree ("device_key","seq");--> statement-breakpoint
 CREATE INDEX "ledger_entry_reference" ON "ledger_entry" USING btree ("reference");--> statement-breakpoint
