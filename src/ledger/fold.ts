@@ -114,8 +114,10 @@ export function applyEntry(state: RegistryState, entry: Entry): void {
       if (!reasons) return;
       for (const [slot, active] of reasons) {
         const listed = entry.reasons.length === 0 || entry.reasons.includes(active.reason);
-        if (active.status === entry.status && listed && mayLift(entry.source, active.source))
+        const sameList = entry.list === null || entry.list === active.list;
+        if (active.status === entry.status && listed && sameList && mayLift(entry.source, active.source)) {
           reasons.delete(slot);
+        }
       }
       if (reasons.size === 0) state.devices.delete(target.deviceKey);
       return;
