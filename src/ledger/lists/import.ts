@@ -8,10 +8,10 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { FileFormatError, readRows } from '../../files/read.ts';
 import type { EntryDraft } from '../entry.ts';
 import type { Ledger } from '../ledger.ts';
 import { type Context, FORMATS, type ImportType, type Item } from './formats.ts';
-import { FileFormatError, readRows } from './read.ts';
 
 export interface ImportOptions {
   readonly mode?: 'full' | 'delta';

@@ -82,6 +82,8 @@ export async function readRows(
     parse({
       delimiter: options.delimiter ?? ',',
       bom: true,
+      // Files mix endings (the Osmocom export: a LF licence line, then CRLF rows); never guess from line 1.
+      record_delimiter: ['\r\n', '\n'],
       relax_column_count: true,
       skip_empty_lines: true,
       from_line: (options.skipLines ?? 0) + 1,
@@ -97,7 +99,14 @@ export async function readRows(
     throw new FileFormatError(`cannot read ${file}: ${error.message}`);
   });
   if (first.done) throw new FileFormatError(`${file} is empty: a list file starts with a header line`);
-  const header = first.value.record.map((h) => h.trim().toLowerCase());
+  // Lower-cased; a repeated name gets a suffix (the Osmocom TAC export has two "name" columns: name, name_2).
+  const seen = new Map<string, number>();
+  const header = first.value.record.map((raw) => {
+    const name = raw.trim().toLowerCase();
+    const n = (seen.get(name) ?? 0) + 1;
+    seen.set(name, n);
+    return n === 1 ? name : `${name}_${n}`;
+  });
   const skip = options.skipLines ?? 0;
   async function* rows(): AsyncIterable<Row> {
     while (true) {
