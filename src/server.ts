@@ -12,6 +12,7 @@ import { policyFrom } from './check/policy.ts';
 import type { Config } from './config/load.ts';
 import { Ledger } from './ledger/ledger.ts';
 import { HeadSigner, loadOrCreateSigningKey } from './ledger/signing.ts';
+import { RegistryOperations } from './registry/operations.ts';
 import { ensureInstallation, type InstallationInfo, openStore, type Store } from './store/index.ts';
 import { VERSION } from './version.ts';
 import { buildApp } from './web/app.ts';
@@ -70,7 +71,9 @@ export async function startSystem(config: Config, logger: Logger): Promise<Runni
     const admin = resolveAdminApiKey(config);
     const metrics = new Registry();
     collectDefaultMetrics({ register: metrics, prefix: 'openceir_' });
+    const registry = new RegistryOperations(ledger, policy, 'admin-api');
     const app = await buildApp({
+      registry,
       store,
       logger,
       metrics,

@@ -14,6 +14,7 @@ import { installAccessControl } from './access.ts';
 import type { AppContext } from './context.ts';
 import { PROBLEM_CONTENT_TYPE, type ProblemBody } from './problem.ts';
 import { deviceRoutes } from './routes/devices.ts';
+import { fileRoutes } from './routes/files.ts';
 import { healthRoutes } from './routes/health.ts';
 import { homeRoutes } from './routes/home.ts';
 import { identifierRoutes } from './routes/identifiers.ts';
@@ -127,6 +128,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   identifierRoutes(app);
   deviceRoutes(app, context);
   ruleRoutes(app, context);
+  fileRoutes(app, context);
   ledgerRoutes(app, context);
   app.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () =>
     app.swagger(),

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Policy } from '../check/policy.ts';
 import type { Ledger } from '../ledger/ledger.ts';
+import type { RegistryOperations } from '../registry/operations.ts';
 import type { InstallationInfo, Store } from '../store/index.ts';
 
 /** What the web layer is given by the composition root. */
@@ -13,6 +14,7 @@ export interface AppContext {
   readonly installation: InstallationInfo;
   readonly ledger: Ledger;
   readonly policy: Policy;
+  readonly registry: RegistryOperations;
   /** The key admin endpoints accept as a bearer token. */
   readonly adminApiKey: string;
 }

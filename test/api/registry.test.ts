@@ -198,6 +198,59 @@ describe.each(ENGINES)('registry API [%s]', (engine) => {
     });
   });
 
+  describe('files: list import and export, TAC database', () => {
+    it('imports a stolen list from the request body, dry run first, and exports it', async () => {
+      const csv = 'imei,reporting_date\n490154203237518,20261101\n35693803564380,20261102\nnot-an-imei,\n';
+      const upload = (query: string, body: string | Buffer, type = 'text/csv') =>
+        t.call(`/api/v1/lists/stolen/import${query}`, {
+          method: 'POST',
+          body,
+          headers: { 'content-type': type },
+        });
+      const bad = (await (await upload('?dryRun=true&source=police', csv)).json()) as Record<string, any>;
+      expect(bad).toMatchObject({
+        committed: false,
+        errorCount: 1,
+        adds: 2,
+        errors: [{ line: 4, field: 'imei' }],
+      });
+      const good = (await (await upload('?source=police&skipBadRows=true', csv)).json()) as Record<
+        string,
+        any
+      >;
+      expect(good).toMatchObject({ committed: true, adds: 2, entries: 2 });
+      const exported = await (await t.call('/api/v1/lists/stolen/export?format=csv')).text();
+      expect(exported).toContain('49015420323751,20261101,blacklist');
+      const empty = await t.call('/api/v1/lists/stolen/import', {
+        method: 'POST',
+        body: 'serial\n1\n',
+        headers: { 'content-type': 'text/csv' },
+      });
+      expect(await empty.json()).toMatchObject({ status: 400, cause: 'INVALID_FILE' });
+    });
+
+    it('imports the TAC sample and answers a TAC publicly', async () => {
+      const { readFileSync } = await import('node:fs');
+      const sample = readFileSync(new URL('../../demo/osmocom-tacdb-sample.csv', import.meta.url));
+      const report = (await (
+        await t.call('/api/v1/tacs/import', {
+          method: 'POST',
+          body: sample,
+          headers: { 'content-type': 'text/csv' },
+        })
+      ).json()) as Record<string, any>;
+      expect(report).toMatchObject({ source: 'osmocom', committed: true });
+      const tac = (await (await t.call('/api/v1/tacs/01161400', { auth: false })).json()) as Record<
+        string,
+        any
+      >;
+      expect(tac.model).toMatchObject({ brand: 'Apple', model: 'iPhone 4' });
+      expect(tac.history).toHaveLength(1);
+      expect((await t.call('/api/v1/tacs/99999999', { auth: false })).status).toBe(404);
+      expect((await view('01161400123456')).model).toMatchObject({ brand: 'Apple' });
+    });
+  });
+
   describe('ledger read API', () => {
     it('the signed head verifies with plain OpenSSL over the documented bytes', async () => {
       const head = (await (await t.call('/ledger/v1/head', { auth: false })).json()) as Record<string, any>;
@@ -297,6 +350,11 @@ describe.each(ENGINES)('registry API [%s]', (engine) => {
       const report = await verifyLedger(t.context.store.db);
       expect(report.problems).toEqual([]);
       expect(report.ok).toBe(true);
+      const remote = (await (await t.call('/api/v1/ledger/verify', { method: 'POST' })).json()) as Record<
+        string,
+        any
+      >;
+      expect(remote).toMatchObject({ ok: true, entries: report.entries, firstBadPosition: null });
     });
   });
 });

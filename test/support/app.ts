@@ -6,6 +6,7 @@ import { Registry } from 'prom-client';
 import { DEFAULT_POLICY, type Policy } from '../../src/check/policy.ts';
 import { Ledger } from '../../src/ledger/ledger.ts';
 import { HeadSigner } from '../../src/ledger/signing.ts';
+import { RegistryOperations } from '../../src/registry/operations.ts';
 import { ensureInstallation } from '../../src/store/index.ts';
 import { buildApp } from '../../src/web/app.ts';
 import type { AppContext } from '../../src/web/context.ts';
@@ -38,6 +39,7 @@ export async function createTestApp(
     installation,
     ledger,
     policy: options.policy ?? DEFAULT_POLICY,
+    registry: new RegistryOperations(ledger, options.policy ?? DEFAULT_POLICY, 'admin-api'),
     adminApiKey: TEST_ADMIN_KEY,
   };
   const app = await buildApp(context);

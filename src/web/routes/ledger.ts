@@ -150,6 +150,33 @@ export function ledgerRoutes(app: FastifyInstance, context: AppContext): void {
     },
   });
 
+  app.post('/api/v1/ledger/verify', {
+    config: { access: 'admin' },
+    schema: {
+      tags: ['ledger'],
+      summary:
+        'Recompute the tree from the rows and check every signed head, tree node and the current lists',
+      response: {
+        200: Type.Object({
+          ok: Type.Boolean(),
+          entries: Type.Integer(),
+          heads: Type.Integer(),
+          nodes: Type.Integer(),
+          firstBadPosition: Type.Union([Type.Integer(), Type.Null()]),
+          problems: Type.Array(
+            Type.Object({
+              position: Type.Union([Type.Integer(), Type.Null()]),
+              kind: Type.String(),
+              message: Type.String(),
+            }),
+          ),
+        }),
+        401: Problem,
+      },
+    },
+    handler: async () => context.registry.verify(),
+  });
+
   app.get('/ledger/v1/public-key', {
     config: { access: 'public' },
     schema: {

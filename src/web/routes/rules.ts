@@ -5,17 +5,13 @@
  *   DELETE /api/v1/rules/{ruleKey}  remove it
  *   GET    /api/v1/reasons          the reason codes
  */
-import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { parseEquipment } from '../../identifiers/index.ts';
-import { RULE_COLUMNS, rowToRule } from '../../ledger/devices.ts';
-import { DEVICE_STATUSES, goldenHash, type RuleTarget } from '../../ledger/entry.ts';
+import { DEVICE_STATUSES } from '../../ledger/entry.ts';
 import { REASONS } from '../../ledger/reasons.ts';
-import { headToJson } from '../../ledger/signing.ts';
-import { query } from '../../store/index.ts';
+import type { RuleInput } from '../../registry/operations.ts';
 import type { AppContext } from '../context.ts';
-import { invalidParam, problem, sendKnownError } from '../errors.ts';
+import { problem, sendKnownError } from '../errors.ts';
 import { Problem } from '../problem.ts';
 import { Entry, HeadSummary, Rule } from '../schemas.ts';
 
@@ -46,53 +42,11 @@ const RuleBody = Type.Object(
   { additionalProperties: false },
 );
 
-type RuleBodyT = {
-  kind: RuleTarget['kind'];
-  tac?: string;
-  from?: string;
-  to?: string;
-  prefix?: string;
-  imei?: string;
-  hash?: string;
-  status?: (typeof DEVICE_STATUSES)[number];
-  reasons?: string[];
-  source?: string;
-  note?: string;
-  reference?: string;
-  expiresAt?: string;
-};
-
-/** The rule target a request describes, or the name of the field that is wrong and why. */
-function targetOf(body: RuleBodyT): RuleTarget | { field: string; reason: string } {
-  const key = (field: 'from' | 'to' | 'imei') => {
-    const parsed = parseEquipment(body[field] ?? '', { source: 'person' });
-    return parsed.ok ? parsed.value.deviceKey : { field, reason: parsed.error.message };
-  };
-  switch (body.kind) {
-    case 'tac':
-      return { kind: 'tac', tac: body.tac ?? '' };
-    case 'imsi-prefix':
-      return { kind: 'imsi-prefix', prefix: body.prefix ?? '' };
-    case 'imsi-range':
-      return { kind: 'imsi-range', from: body.from ?? '', to: body.to ?? '' };
-    case 'imei-range': {
-      const from = key('from');
-      const to = key('to');
-      if (typeof from !== 'string') return from;
-      if (typeof to !== 'string') return to;
-      return { kind: 'imei-range', from, to };
-    }
-    case 'golden': {
-      if (body.hash) return { kind: 'golden', hash: body.hash.toLowerCase() };
-      const imei = key('imei');
-      return typeof imei === 'string' ? { kind: 'golden', hash: goldenHash(imei) } : imei;
-    }
-  }
-}
-
-const ChangeResult = Type.Object({ entry: Entry, head: HeadSummary });
+const ChangeResult = Type.Object({ entry: Entry, replayed: Type.Boolean(), head: HeadSummary });
 
 export function ruleRoutes(app: FastifyInstance, context: AppContext): void {
+  const { registry } = context;
+
   app.get('/api/v1/reasons', {
     config: { access: 'public' },
     schema: {
@@ -124,17 +78,10 @@ export function ruleRoutes(app: FastifyInstance, context: AppContext): void {
         response: { 200: Type.Object({ rules: Type.Array(Rule) }), 401: Problem },
       },
     },
-    async (request) => {
-      const rows = await query(
-        context.store.db,
-        sql`select ${RULE_COLUMNS} from rule where (${request.query.kind ?? null}::text is null or kind = ${request.query.kind ?? null})
-            and (expires_at is null or expires_at > now()) order by rule_key`,
-      );
-      return { rules: rows.map(rowToRule) };
-    },
+    async (request) => ({ rules: await registry.rules(request.query.kind) }),
   );
 
-  app.post<{ Body: RuleBodyT }>(
+  app.post<{ Body: RuleInput }>(
     '/api/v1/rules',
     {
       config: { access: 'admin' },
@@ -148,30 +95,7 @@ export function ruleRoutes(app: FastifyInstance, context: AppContext): void {
         response: { 200: ChangeResult, 400: Problem, 401: Problem },
       },
     },
-    async (request, reply) => {
-      const body = request.body;
-      const target = targetOf(body);
-      if ('field' in target) return invalidParam(reply, `body ${target.field}`, target.reason);
-      try {
-        const result = await context.ledger.append([
-          {
-            actor: 'admin-api',
-            source: body.source ?? 'regulator',
-            action: 'rule-add',
-            target,
-            status: body.kind === 'golden' ? 'allowed' : body.status,
-            reasons: body.reasons ?? (body.kind === 'golden' ? ['golden'] : []),
-            note: body.note ?? null,
-            reference: body.reference ?? null,
-            expiresAt: body.expiresAt ?? null,
-          },
-        ]);
-        const head = headToJson(result.head);
-        return { entry: result.entries[0]!, head: { treeSize: head.treeSize, rootHash: head.rootHash } };
-      } catch (error) {
-        return sendKnownError(reply, error, (field) => `body ${field.replace(/^target\./, '')}`);
-      }
-    },
+    async (request, reply) => registry.addRule(request.body).catch((error) => sendKnownError(reply, error)),
   );
 
   app.delete<{
@@ -196,33 +120,19 @@ export function ruleRoutes(app: FastifyInstance, context: AppContext): void {
       },
     },
     async (request, reply) => {
-      const [row] = await query(
-        context.store.db,
-        sql`select target from rule where rule_key = ${request.params.ruleKey}`,
-      );
-      if (!row) {
-        return problem(reply, {
-          title: 'Not found',
-          status: 404,
-          detail: `no rule ${request.params.ruleKey}`,
-          cause: 'RULE_NOT_FOUND',
-        });
-      }
       try {
-        const result = await context.ledger.append([
-          {
-            actor: 'admin-api',
-            source: request.query.source ?? 'regulator',
-            action: 'rule-remove',
-            target: row.target as RuleTarget,
-            note: request.query.note ?? null,
-            reference: request.query.reference ?? null,
-          },
-        ]);
-        const head = headToJson(result.head);
-        return { entry: result.entries[0]!, head: { treeSize: head.treeSize, rootHash: head.rootHash } };
+        const result = await registry.removeRule(request.params.ruleKey, request.query);
+        return (
+          result ??
+          problem(reply, {
+            title: 'Not found',
+            status: 404,
+            detail: `no rule ${request.params.ruleKey}`,
+            cause: 'RULE_NOT_FOUND',
+          })
+        );
       } catch (error) {
-        return sendKnownError(reply, error, (field) => `query ${field}`);
+        return sendKnownError(reply, error);
       }
     },
   );
