@@ -12,6 +12,7 @@ import { policyFrom } from './check/policy.ts';
 import type { Config } from './config/load.ts';
 import { Ledger } from './ledger/ledger.ts';
 import { HeadSigner, loadOrCreateSigningKey } from './ledger/signing.ts';
+import { type DemoSummary, demoExamples, seedDemo } from './registry/demo.ts';
 import { RegistryOperations } from './registry/operations.ts';
 import { ensureInstallation, type InstallationInfo, openStore, type Store } from './store/index.ts';
 import { VERSION } from './version.ts';
@@ -46,6 +47,10 @@ export interface RunningSystem {
   readonly ledger: Ledger;
   /** Where the admin API key is kept, when it was not configured. */
   readonly adminApiKeyFile: string | null;
+  /** What the demo seeding loaded on this start (null when it did not run). */
+  readonly demo: DemoSummary | null;
+  /** Devices worth looking at (demo data), for the start banner. */
+  readonly examples: readonly { label: string; imei: string }[];
   readonly installation: InstallationInfo;
   /** Base URL of the HTTP listener, with the port actually bound. */
   readonly httpUrl: string;
@@ -68,6 +73,8 @@ export async function startSystem(config: Config, logger: Logger): Promise<Runni
     );
 
     const { ledger, policy } = await openRegistry(store, config);
+    const demo = config.demo ? await seedDemo(ledger) : null;
+    if (demo) logger.info(demo, 'demo data loaded');
     const admin = resolveAdminApiKey(config);
     const metrics = new Registry();
     collectDefaultMetrics({ register: metrics, prefix: 'openceir_' });
@@ -92,6 +99,8 @@ export async function startSystem(config: Config, logger: Logger): Promise<Runni
       store,
       ledger,
       adminApiKeyFile: admin.file,
+      demo,
+      examples: config.demo ? await demoExamples(ledger) : [],
       installation,
       httpUrl: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
       close,

@@ -3,7 +3,9 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/load.ts';
 import { VERSION } from '../version.ts';
 import { configCommand } from './commands/config.ts';
+import { deviceCommands } from './commands/device.ts';
 import { identifyCommands } from './commands/identify.ts';
+import { registryCommands } from './commands/registry.ts';
 import { startCommand } from './commands/start.ts';
 
 export function buildProgram(): Command {
@@ -13,6 +15,8 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   startCommand(program);
   identifyCommands(program);
+  deviceCommands(program);
+  registryCommands(program);
   configCommand(program);
   return program;
 }

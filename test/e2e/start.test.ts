@@ -26,6 +26,11 @@ describe('openceir start on PGlite (the embedded default)', () => {
     const system = await startSystemProcess(env);
     try {
       expect(system.output()).toContain('storage: pglite');
+      // The quick start shows a living country: demo devices, TACs and rules, and examples to try.
+      expect(system.output()).toMatch(/Demo data {7}loaded: \d{4} devices, \d{4} TACs/);
+      expect(system.output()).toMatch(/blocked \(stolen\) +node bin\/openceir.js device status \d{15}/);
+      const head = (await (await fetch(`${system.url}/ledger/v1/head`)).json()) as { treeSize: number };
+      expect(head.treeSize).toBeGreaterThan(3000);
       const health = await fetch(`${system.url}/healthz`);
       expect(health.status).toBe(200);
       expect(await (await fetch(`${system.url}/readyz`)).json()).toMatchObject({ status: 'ready' });
@@ -59,6 +64,8 @@ describe('openceir start on PGlite (the embedded default)', () => {
     }
     const again = await startSystemProcess(env);
     expect((await fetch(`${again.url}/healthz`)).status).toBe(200);
+    // Demo data is seeded into an empty database only.
+    expect(again.output()).not.toContain('Demo data');
     expect((await again.stop('SIGINT')).code).toBe(0);
   });
 });

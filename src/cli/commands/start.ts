@@ -2,10 +2,20 @@
 import type { Command } from 'commander';
 import { pino } from 'pino';
 import { type Config, loadConfig } from '../../config/load.ts';
-import { startSystem } from '../../server.ts';
+import { type RunningSystem, startSystem } from '../../server.ts';
 import { VERSION } from '../../version.ts';
 
-function banner(config: Config, httpUrl: string, storage: string): string {
+function banner(config: Config, system: RunningSystem): string {
+  const { httpUrl } = system;
+  const storage = `${system.store.kind} ${system.store.location}`;
+  const demo = system.demo
+    ? [
+        `  Demo data       loaded: ${system.demo.devices} devices, ${system.demo.tacs} TACs, ${system.demo.entries} ledger entries`,
+      ]
+    : [];
+  const examples = system.examples.map(
+    (e) => `                  ${e.label.padEnd(20)} node bin/openceir.js device status ${e.imei}`,
+  );
   return [
     `OpenCEIR ${VERSION} is running (storage: ${storage}).`,
     '',
@@ -15,6 +25,10 @@ function banner(config: Config, httpUrl: string, storage: string): string {
     `  Identify        ${httpUrl}/api/v1/identify?value=imeisv-4370816125816151`,
     `  Health          ${httpUrl}/healthz   ready: ${httpUrl}/readyz`,
     `  Metrics         ${httpUrl}/metrics`,
+    `  Ledger head     ${httpUrl}/ledger/v1/head`,
+    `  Admin API key   ${system.adminApiKeyFile ?? '(OPENCEIR_ADMIN_API_KEY)'}`,
+    ...demo,
+    ...(examples.length > 0 ? ['  Try', ...examples] : []),
     '',
     `  Data directory  ${config.dataDir}`,
     `  Configuration   ${config.configFile ?? '(defaults and environment)'}`,
@@ -38,7 +52,7 @@ export function startCommand(program: Command): void {
       const config = loadConfig({ file: options.config });
       const logger = pino({ level: config.logLevel, base: { service: 'openceir' } });
       const system = await startSystem(config, logger);
-      process.stdout.write(banner(config, system.httpUrl, `${system.store.kind} ${system.store.location}`));
+      process.stdout.write(banner(config, system));
 
       let stopping = false;
       const stop = (signal: NodeJS.Signals) => {
