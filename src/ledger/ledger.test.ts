@@ -10,6 +10,7 @@ import { Ledger, LedgerValidationError } from './ledger.ts';
 import { MemoryTree, verifyConsistency, verifyInclusion } from './merkle.ts';
 import { HeadSigner, verifyHead } from './signing.ts';
 import { snapshotOfProjection, snapshotOfState } from './snapshot.ts';
+import { verifyLedger } from './verify.ts';
 
 const signer = new HeadSigner(generateKeyPairSync('ed25519').privateKey);
 
@@ -115,6 +116,7 @@ describeStores('ledger', (store) => {
           const entries = await ledger.entries(0, 100_000);
           expect(entries).toEqual(all);
           expect(await snapshotOfProjection(store().db)).toEqual(snapshotOfState(fold(entries)));
+          expect((await verifyLedger(store().db)).problems).toEqual([]);
         },
       ),
       { numRuns: 15 },
