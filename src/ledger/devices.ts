@@ -78,13 +78,13 @@ export function ruleMatches(rule: Rule, deviceKey: string | null, imsi: string |
   const t = rule.target;
   switch (t.kind) {
     case 'tac':
-      return deviceKey !== null && deviceKey.startsWith(t.tac);
+      return deviceKey?.startsWith(t.tac) === true;
     case 'imei-range':
       return deviceKey !== null && deviceKey >= t.from && deviceKey <= t.to;
     case 'golden':
       return deviceKey !== null && goldenHash(deviceKey) === t.hash;
     case 'imsi-prefix':
-      return imsi !== null && imsi.startsWith(t.prefix);
+      return imsi?.startsWith(t.prefix) === true;
     case 'imsi-range':
       return imsi !== null && imsi.length === t.from.length && imsi >= t.from && imsi <= t.to;
   }
