@@ -7,20 +7,19 @@
 import { sql } from 'drizzle-orm';
 import { normalizeImei, parseImsi, parseMsisdn } from '../../identifiers/index.ts';
 import { type Executor, query } from '../../store/index.ts';
-import { DEVICE_STATUSES, type DeviceStatus, type EntryDraft, goldenHash, type ListName } from '../entry.ts';
+import {
+  DEVICE_STATUSES,
+  type DeviceStatus,
+  type EntryDraft,
+  goldenHash,
+  LISTS,
+  type ListName,
+} from '../entry.ts';
 import { reasonInfo } from '../reasons.ts';
 
-export const IMPORT_TYPES = [
-  'stolen',
-  'pairing',
-  'registration',
-  'golden',
-  'barred',
-  'barred-tac',
-  'monitoring',
-  'devices',
-] as const;
-export type ImportType = (typeof IMPORT_TYPES)[number];
+/** Every bulk list can be imported: the import types are the ledger's list names. */
+export const IMPORT_TYPES = LISTS;
+export type ImportType = ListName;
 
 export interface FieldProblem {
   readonly field: string;
