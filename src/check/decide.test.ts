@@ -145,16 +145,18 @@ describe('decide: precedence', () => {
   });
 
   it('a malformed identifier: IMSI rules, then the malformed policy', () => {
-    expect(decide(facts({ deviceKey: null }), DEFAULT_POLICY)).toEqual({
+    expect(decide(facts({ deviceKey: null, malformed: true }), DEFAULT_POLICY)).toEqual({
       status: 'tracked',
       matched: 'malformed',
       reasons: [],
       rule: null,
     });
     const network = rule({ kind: 'imsi-prefix', prefix: '00101' }, 'blocked', ['fraud']);
-    expect(decide(facts({ deviceKey: null, imsiRules: [network] }), DEFAULT_POLICY)).toMatchObject({
+    expect(decide(facts({ deviceKey: null, malformed: true, imsiRules: [network] }), DEFAULT_POLICY)).toMatchObject({
       status: 'blocked',
       matched: 'imsi',
     });
+    // A MAC or EUI-64 PEI is not malformed, only not an IMEI: the policy default applies.
+    expect(decide(facts({ deviceKey: null }), DEFAULT_POLICY)).toMatchObject({ status: 'allowed', matched: 'policy' });
   });
 });

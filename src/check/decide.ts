@@ -1,7 +1,7 @@
 /**
  * `decide`: the answer for one device (and the SIM it is used with), with the reasons and the list
  * or rule that gave it. Pure: the facts are gathered elsewhere (the database for the registry's
- * views, the in-memory index on the hot path).
+ * views, the in-memory check index on the hot path).
  *
  * Precedence, first match wins:
  *   1. golden list            → allowed (never blocked)
@@ -12,11 +12,46 @@
  *   5. TAC rules              → the TAC's rule
  *   6. IMSI rules             → the longest prefix or narrowest range matching the SIM
  *   7. policy default         → policy.unlisted (permissive: allowed; restrictive: blocked)
- * An identifier that is not an IMEI skips 1–5 and ends in policy.malformed instead of 7.
+ * An identifier that is not an IMEI skips 1–5 (a MAC or EUI-64 PEI then ends in 7); one that cannot be
+ * read at all ends in policy.malformed instead of 7.
  */
-import type { DeviceFacts } from '../ledger/devices.ts';
-import type { ActiveReason, Rule } from '../ledger/fold.ts';
+import type { DeviceStatus, RuleTarget } from '../ledger/entry.ts';
 import type { Answer, Policy } from './policy.ts';
+
+/** The parts of an active reason a decision reads (the ledger's ActiveReason has more). */
+export interface FactReason {
+  readonly status: DeviceStatus;
+  readonly reason: string;
+  readonly source: string;
+  readonly since: string;
+}
+
+export interface FactRule {
+  readonly key: string;
+  readonly target: RuleTarget;
+  readonly status: DeviceStatus;
+  readonly reasons: readonly string[];
+  readonly source: string;
+  readonly since: string;
+}
+
+/**
+ * Everything a decision about one device (and the SIM it is used with) depends on. Gathered from the
+ * database for the registry's views (ledger/devices.ts) and from the check index on the hot path.
+ */
+export interface CheckFacts {
+  /** Null when the identifier is not an IMEI: only IMSI rules and the policy apply. */
+  readonly deviceKey: string | null;
+  /** True when the identifier could not be read at all: the malformed policy applies. */
+  readonly malformed?: boolean;
+  readonly golden: FactRule | null;
+  readonly reasons: readonly FactReason[];
+  /** The pairing of this device with the request's IMSI, if there is one. */
+  readonly pairing: { readonly source: string; readonly since: string } | null;
+  readonly imeiRanges: readonly FactRule[];
+  readonly tacRule: FactRule | null;
+  readonly imsiRules: readonly FactRule[];
+}
 
 export type Matched =
   | 'golden'
@@ -44,7 +79,7 @@ export interface Verdict {
 
 const SEVERITY: Record<string, number> = { blocked: 3, tracked: 2, allowed: 1 };
 
-function fromRule(rule: Rule, matched: Matched): Verdict {
+function fromRule(rule: FactRule, matched: Matched): Verdict {
   return {
     status: rule.status,
     matched,
@@ -54,20 +89,21 @@ function fromRule(rule: Rule, matched: Matched): Verdict {
 }
 
 /** Narrowest first, then the most severe: a specific range beats a broad one. */
-function narrowest(rules: readonly Rule[], width: (r: Rule) => number): Rule | undefined {
+function narrowest(rules: readonly FactRule[], width: (r: FactRule) => number): FactRule | undefined {
+  if (rules.length <= 1) return rules[0];
   return [...rules].sort(
     (a, b) => width(a) - width(b) || (SEVERITY[b.status] ?? 0) - (SEVERITY[a.status] ?? 0),
   )[0];
 }
 
-const rangeWidth = (r: Rule) =>
+const rangeWidth = (r: FactRule) =>
   r.target.kind === 'imei-range' || r.target.kind === 'imsi-range'
     ? Number(r.target.to) - Number(r.target.from)
     : 0;
-const imsiWidth = (r: Rule) =>
+const imsiWidth = (r: FactRule) =>
   r.target.kind === 'imsi-prefix' ? 10 ** (15 - r.target.prefix.length) : rangeWidth(r);
 
-function blockReasons(facts: DeviceFacts): string[] {
+function blockReasons(facts: CheckFacts): string[] {
   const codes = facts.reasons.filter((r) => r.status === 'blocked').map((r) => r.reason);
   const rules = [...facts.imeiRanges, ...(facts.tacRule ? [facts.tacRule] : [])].filter(
     (r) => r.status === 'blocked',
@@ -75,7 +111,7 @@ function blockReasons(facts: DeviceFacts): string[] {
   return [...codes, ...rules.flatMap((r) => r.reasons)];
 }
 
-function fromReasons(reasons: readonly ActiveReason[]): Verdict | null {
+function fromReasons(reasons: readonly FactReason[]): Verdict | null {
   for (const status of ['blocked', 'tracked', 'allowed'] as const) {
     const matching = reasons.filter((r) => r.status === status);
     if (matching.length > 0) {
@@ -90,7 +126,7 @@ function fromReasons(reasons: readonly ActiveReason[]): Verdict | null {
   return null;
 }
 
-export function decide(facts: DeviceFacts, policy: Policy): Verdict {
+export function decide(facts: CheckFacts, policy: Policy): Verdict {
   if (facts.deviceKey !== null) {
     if (facts.golden) return { ...fromRule(facts.golden, 'golden'), status: 'allowed' };
     if (facts.pairing && !blockReasons(facts).some((code) => policy.pairingExemptsNot.includes(code))) {
@@ -109,7 +145,6 @@ export function decide(facts: DeviceFacts, policy: Policy): Verdict {
   }
   const imsiRule = narrowest(facts.imsiRules, imsiWidth);
   if (imsiRule) return fromRule(imsiRule, 'imsi');
-  if (facts.deviceKey === null)
-    return { status: policy.malformed, matched: 'malformed', reasons: [], rule: null };
+  if (facts.malformed) return { status: policy.malformed, matched: 'malformed', reasons: [], rule: null };
   return { status: policy.unlisted, matched: 'policy', reasons: [], rule: null };
 }

@@ -13,6 +13,8 @@ export interface DeviceFacts {
   /** Null when the identifier is not an IMEI: only IMSI rules and the malformed policy apply. */
   readonly deviceKey: string | null;
   readonly imsi: string | null;
+  /** True when the identifier could not be read at all. */
+  readonly malformed?: boolean;
   readonly at: string;
   readonly golden: Rule | null;
   readonly reasons: readonly ActiveReason[];
@@ -194,5 +196,5 @@ export async function deviceView(
 /** Facts for an identifier that is not an IMEI: only IMSI rules can apply. */
 export async function malformedFacts(db: Executor, imsi: string | null): Promise<DeviceFacts> {
   const rules = imsi === null ? [] : await candidateRules(db, null, imsi);
-  return factsFrom(null, imsi, new Date().toISOString(), [], [], rules);
+  return { ...factsFrom(null, imsi, new Date().toISOString(), [], [], rules), malformed: true };
 }
