@@ -152,11 +152,16 @@ describe('decide: precedence', () => {
       rule: null,
     });
     const network = rule({ kind: 'imsi-prefix', prefix: '00101' }, 'blocked', ['fraud']);
-    expect(decide(facts({ deviceKey: null, malformed: true, imsiRules: [network] }), DEFAULT_POLICY)).toMatchObject({
+    expect(
+      decide(facts({ deviceKey: null, malformed: true, imsiRules: [network] }), DEFAULT_POLICY),
+    ).toMatchObject({
       status: 'blocked',
       matched: 'imsi',
     });
     // A MAC or EUI-64 PEI is not malformed, only not an IMEI: the policy default applies.
-    expect(decide(facts({ deviceKey: null }), DEFAULT_POLICY)).toMatchObject({ status: 'allowed', matched: 'policy' });
+    expect(decide(facts({ deviceKey: null }), DEFAULT_POLICY)).toMatchObject({
+      status: 'allowed',
+      matched: 'policy',
+    });
   });
 });
