@@ -25,9 +25,26 @@ function index(): CheckIndex {
   const i = CheckIndex.fromState({ devices: new Map(), pairings: new Map(), rules: new Map() }, 0);
   i.apply([
     entry(0, {}),
-    entry(1, { action: 'pair', target: { kind: 'pair', deviceKey: '43708161258161', imsi: '001010000000001', msisdn: null }, status: null, reasons: [] }),
-    entry(2, { action: 'rule-add', target: { kind: 'golden', hash: goldenHash('35209900176148') }, status: 'allowed', reasons: ['golden'], source: 'regulator' }),
-    entry(3, { action: 'track', target: { kind: 'device', deviceKey: '86123456789012' }, status: 'tracked', reasons: ['stolen'], expiresAt: '2026-12-01T00:00:00.000Z' }),
+    entry(1, {
+      action: 'pair',
+      target: { kind: 'pair', deviceKey: '43708161258161', imsi: '001010000000001', msisdn: null },
+      status: null,
+      reasons: [],
+    }),
+    entry(2, {
+      action: 'rule-add',
+      target: { kind: 'golden', hash: goldenHash('35209900176148') },
+      status: 'allowed',
+      reasons: ['golden'],
+      source: 'regulator',
+    }),
+    entry(3, {
+      action: 'track',
+      target: { kind: 'device', deviceKey: '86123456789012' },
+      status: 'tracked',
+      reasons: ['stolen'],
+      expiresAt: '2026-12-01T00:00:00.000Z',
+    }),
   ]);
   return i;
 }
@@ -35,33 +52,79 @@ function index(): CheckIndex {
 describe('check(identity)', () => {
   it('every form of one device gives one answer, whatever its 15th digit', () => {
     const i = index();
-    const forms = ['imeisv-4370816125816151', 'imei-437081612581614', 'imei-437081612581610', 'imei-437081612581619', '43708161258161', '437081612581614', '4370816125816199'];
+    const forms = [
+      'imeisv-4370816125816151',
+      'imei-437081612581614',
+      'imei-437081612581610',
+      'imei-437081612581619',
+      '43708161258161',
+      '437081612581614',
+      '4370816125816199',
+    ];
     for (const equipment of forms) {
-      expect(check(i, DEFAULT_POLICY, { equipment })).toMatchObject({ status: 'blocked', deviceKey: '43708161258161', reasons: [{ code: 'stolen', source: 'police' }] });
+      expect(check(i, DEFAULT_POLICY, { equipment })).toMatchObject({
+        status: 'blocked',
+        deviceKey: '43708161258161',
+        reasons: [{ code: 'stolen', source: 'police' }],
+      });
     }
     expect(check(i, DEFAULT_POLICY, { equipment: 'imeisv-4370816125816151' }).svn).toBe('51');
   });
 
   it('the subscriber’s own SIM (SUPI or IMSI) is exempt through its pairing', () => {
     const i = index();
-    expect(check(i, DEFAULT_POLICY, { equipment: 'imeisv-4370816125816151', imsi: 'imsi-001010000000001' })).toMatchObject({ status: 'allowed', matched: 'pairing', imsi: '001010000000001' });
-    expect(check(i, DEFAULT_POLICY, { equipment: '43708161258161', imsi: '001010000000002' })).toMatchObject({ status: 'blocked' });
+    expect(
+      check(i, DEFAULT_POLICY, { equipment: 'imeisv-4370816125816151', imsi: 'imsi-001010000000001' }),
+    ).toMatchObject({ status: 'allowed', matched: 'pairing', imsi: '001010000000001' });
+    expect(check(i, DEFAULT_POLICY, { equipment: '43708161258161', imsi: '001010000000002' })).toMatchObject({
+      status: 'blocked',
+    });
   });
 
   it('golden list, expiry, unlisted, MAC PEIs and unreadable identities', () => {
     const i = index();
-    expect(check(i, DEFAULT_POLICY, { equipment: '352099001761481' })).toMatchObject({ status: 'allowed', matched: 'golden' });
-    expect(check(i, DEFAULT_POLICY, { equipment: '86123456789012' }, Date.parse('2026-11-15T00:00:00Z'))).toMatchObject({ status: 'tracked' });
-    expect(check(i, DEFAULT_POLICY, { equipment: '86123456789012' }, Date.parse('2026-12-02T00:00:00Z'))).toMatchObject({ status: 'allowed', matched: 'policy' });
-    const strict = policyFrom({ mode: 'restrictive', unlisted: 'unknown', malformed: 'blocked', pairingExemptsNot: ['barred'] });
-    expect(check(i, strict, { equipment: '01234567890123' })).toMatchObject({ status: 'unknown', matched: 'policy', deviceKey: '01234567890123' });
-    expect(check(i, strict, { equipment: 'mac-00-11-22-33-44-55-untrusted' })).toMatchObject({ status: 'unknown', matched: 'policy', deviceKey: null });
-    expect(check(i, strict, { equipment: 'imei-12' })).toMatchObject({ status: 'blocked', matched: 'malformed' });
-    expect(check(i, strict, { equipment: '3520990017614A' })).toMatchObject({ status: 'blocked', matched: 'malformed' });
+    expect(check(i, DEFAULT_POLICY, { equipment: '352099001761481' })).toMatchObject({
+      status: 'allowed',
+      matched: 'golden',
+    });
+    expect(
+      check(i, DEFAULT_POLICY, { equipment: '86123456789012' }, Date.parse('2026-11-15T00:00:00Z')),
+    ).toMatchObject({ status: 'tracked' });
+    expect(
+      check(i, DEFAULT_POLICY, { equipment: '86123456789012' }, Date.parse('2026-12-02T00:00:00Z')),
+    ).toMatchObject({ status: 'allowed', matched: 'policy' });
+    const strict = policyFrom({
+      mode: 'restrictive',
+      unlisted: 'unknown',
+      malformed: 'blocked',
+      pairingExemptsNot: ['barred'],
+    });
+    expect(check(i, strict, { equipment: '01234567890123' })).toMatchObject({
+      status: 'unknown',
+      matched: 'policy',
+      deviceKey: '01234567890123',
+    });
+    expect(check(i, strict, { equipment: 'mac-00-11-22-33-44-55-untrusted' })).toMatchObject({
+      status: 'unknown',
+      matched: 'policy',
+      deviceKey: null,
+    });
+    expect(check(i, strict, { equipment: 'imei-12' })).toMatchObject({
+      status: 'blocked',
+      matched: 'malformed',
+    });
+    expect(check(i, strict, { equipment: '3520990017614A' })).toMatchObject({
+      status: 'blocked',
+      matched: 'malformed',
+    });
   });
 
   it('reads equipment identities', () => {
-    expect(readEquipment(' imeisv-3520990017614823 ')).toEqual({ deviceKey: '35209900176148', svn: '23', malformed: false });
+    expect(readEquipment(' imeisv-3520990017614823 ')).toEqual({
+      deviceKey: '35209900176148',
+      svn: '23',
+      malformed: false,
+    });
     expect(readEquipment('serial-1')).toEqual({ deviceKey: null, svn: null, malformed: true });
   });
 });

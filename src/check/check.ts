@@ -29,18 +29,28 @@ const IMSI = /^(?:imsi-)?([0-9]{5,15})$/;
 const MSISDN = /^(?:msisdn-)?\+?([0-9]{5,15})$/;
 
 /** Reads the equipment identity: its key and SVN, or not an IMEI (MAC/EUI PEI), or unreadable. */
-export function readEquipment(text: string): { deviceKey: string | null; svn: string | null; malformed: boolean } {
+export function readEquipment(text: string): {
+  deviceKey: string | null;
+  svn: string | null;
+  malformed: boolean;
+} {
   const value = text.trim();
   if (/^(imei|imeisv|mac|eui)-/i.test(value)) {
     const pei = parsePei(value, { source: 'network' });
     if (!pei.ok) return { deviceKey: null, svn: null, malformed: true };
-    if (pei.value.form === 'imei') return { deviceKey: pei.value.imei.deviceKey, svn: null, malformed: false };
-    if (pei.value.form === 'imeisv') return { deviceKey: pei.value.imeisv.deviceKey, svn: pei.value.imeisv.svn, malformed: false };
+    if (pei.value.form === 'imei')
+      return { deviceKey: pei.value.imei.deviceKey, svn: null, malformed: false };
+    if (pei.value.form === 'imeisv')
+      return { deviceKey: pei.value.imeisv.deviceKey, svn: pei.value.imeisv.svn, malformed: false };
     return { deviceKey: null, svn: null, malformed: false };
   }
   const parsed = parseEquipment(value, { source: 'network' });
   if (!parsed.ok) return { deviceKey: null, svn: null, malformed: true };
-  return { deviceKey: parsed.value.deviceKey, svn: parsed.value.kind === 'imeisv' ? parsed.value.svn : null, malformed: false };
+  return {
+    deviceKey: parsed.value.deviceKey,
+    svn: parsed.value.kind === 'imeisv' ? parsed.value.svn : null,
+    malformed: false,
+  };
 }
 
 export function check(index: CheckIndex, policy: Policy, identity: Identity, now = Date.now()): CheckResult {

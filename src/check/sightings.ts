@@ -1,0 +1,243 @@
+/**
+ * Sightings: every check that meets a blocked or tracked device is evidence (who used it, with which
+ * SIM, on which network, when). They are written ahead to a log file on the node's disk before anything
+ * else, synchronously and outside the answer's critical path (one append, no fsync wait), so that a
+ * crash of the node loses none; a shipper then sends them in batches to the registry and remembers how
+ * far it got. Shipping is idempotent: each sighting has a unique id.
+ */
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import path from 'node:path';
+import type { CheckResult } from './check.ts';
+
+export type Protocol = 'n5g-eir' | 's13' | 'rest' | 'bulk';
+
+export interface Sighting {
+  readonly id: string;
+  readonly time: string;
+  readonly deviceKey: string | null;
+  readonly equipment: string;
+  readonly svn: string | null;
+  readonly imsi: string | null;
+  readonly msisdn: string | null;
+  readonly status: string;
+  readonly matched: string;
+  readonly reasons: readonly string[];
+  readonly protocol: Protocol;
+  readonly node: string;
+  readonly peer: string | null;
+  readonly network: string | null;
+  readonly location: string | null;
+}
+
+export interface SightingContext {
+  readonly protocol: Protocol;
+  readonly equipment: string;
+  readonly peer?: string | null;
+  readonly network?: string | null;
+  readonly location?: string | null;
+}
+
+export interface RecorderOptions {
+  readonly dir: string;
+  readonly node: string;
+  /** Record every check, not only those that meet a blocked or tracked device. */
+  readonly recordAll?: boolean;
+  /** Sends a batch; resolves when it is stored (a rejection is retried later). */
+  readonly ship: (batch: readonly Sighting[]) => Promise<void>;
+  readonly batchSize?: number;
+  readonly intervalMs?: number;
+  /** A segment is closed and a new one begun past this size. */
+  readonly segmentBytes?: number;
+  readonly onError?: (error: unknown) => void;
+}
+
+const CURSOR = 'shipped.json';
+const segmentName = (n: number) => `sightings-${String(n).padStart(10, '0')}.log`;
+
+interface Cursor {
+  segment: number;
+  offset: number;
+}
+
+export class SightingRecorder {
+  private readonly dir: string;
+  private readonly started = Date.now();
+  private counter = 0;
+  private segment: number;
+  private fd: number;
+  private written = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private shipping: Promise<void> | null = null;
+  private shippedCount = 0;
+  private failures = 0;
+
+  constructor(private readonly options: RecorderOptions) {
+    this.dir = options.dir;
+    mkdirSync(this.dir, { recursive: true });
+    // Never append to a segment a crash may have torn: start a new one.
+    this.segment = Math.max(0, ...this.segments()) + 1;
+    this.fd = openSync(path.join(this.dir, segmentName(this.segment)), 'a');
+  }
+
+  private segments(): number[] {
+    return readdirSync(this.dir)
+      .map((f) => /^sightings-(\d{10})\.log$/.exec(f)?.[1])
+      .filter((n): n is string => n !== undefined)
+      .map(Number)
+      .sort((a, b) => a - b);
+  }
+
+  /** Whether a check with this answer is recorded. */
+  wants(result: CheckResult): boolean {
+    return this.options.recordAll === true || result.status === 'blocked' || result.status === 'tracked';
+  }
+
+  /** Writes the sighting ahead to disk (one append) and returns it; the shipper sends it later. */
+  record(result: CheckResult, context: SightingContext, time = new Date()): Sighting | null {
+    if (!this.wants(result)) return null;
+    const sighting: Sighting = {
+      id: `${this.options.node}-${this.started}-${++this.counter}`,
+      time: time.toISOString(),
+      deviceKey: result.deviceKey,
+      equipment: context.equipment.slice(0, 64),
+      svn: result.svn,
+      imsi: result.imsi,
+      msisdn: result.msisdn,
+      status: result.status,
+      matched: result.matched,
+      reasons: result.reasons.map((r) => r.code),
+      protocol: context.protocol,
+      node: this.options.node,
+      peer: context.peer ?? null,
+      network: context.network ?? null,
+      location: context.location ?? null,
+    };
+    const line = `${JSON.stringify(sighting)}\n`;
+    this.written += writeSync(this.fd, line);
+    if (this.written >= (this.options.segmentBytes ?? 16 * 1024 * 1024)) this.rotate();
+    return sighting;
+  }
+
+  private rotate(): void {
+    fsyncSync(this.fd);
+    closeSync(this.fd);
+    this.segment += 1;
+    this.fd = openSync(path.join(this.dir, segmentName(this.segment)), 'a');
+    this.written = 0;
+  }
+
+  private readCursor(): Cursor {
+    const file = path.join(this.dir, CURSOR);
+    if (!existsSync(file)) return { segment: 0, offset: 0 };
+    return JSON.parse(readFileSync(file, 'utf8')) as Cursor;
+  }
+
+  private writeCursor(cursor: Cursor): void {
+    const file = path.join(this.dir, CURSOR);
+    writeFileSync(`${file}.tmp`, JSON.stringify(cursor));
+    renameSync(`${file}.tmp`, file);
+  }
+
+  /** Sends what is written and not yet shipped, oldest first; returns how many were sent. */
+  async shipPending(): Promise<number> {
+    if (this.shipping) await this.shipping;
+    let sent = 0;
+    const run = async () => {
+      const batchSize = this.options.batchSize ?? 5_000;
+      const from = this.readCursor();
+      for (const segment of this.segments()) {
+        if (segment < from.segment) continue;
+        const file = path.join(this.dir, segmentName(segment));
+        let cursor: Cursor = { segment, offset: segment === from.segment ? from.offset : 0 };
+        const size = statSync(file).size;
+        if (cursor.offset < size) {
+          const text = readFileSync(file).subarray(cursor.offset).toString('utf8');
+          // A line without its newline was torn by a crash (or is being written): not yet.
+          const lines = text
+            .slice(0, text.lastIndexOf('\n') + 1)
+            .split('\n')
+            .filter((l) => l !== '');
+          for (let i = 0; i < lines.length; i += batchSize) {
+            const chunk = lines.slice(i, i + batchSize);
+            const batch: Sighting[] = [];
+            for (const line of chunk) {
+              try {
+                batch.push(JSON.parse(line) as Sighting);
+              } catch {
+                // A torn line from a crash, in a segment no one writes any more: nothing to ship.
+              }
+            }
+            if (batch.length > 0) await this.options.ship(batch);
+            cursor = {
+              segment,
+              offset: cursor.offset + Buffer.byteLength(chunk.map((l) => `${l}\n`).join('')),
+            };
+            this.writeCursor(cursor);
+            sent += batch.length;
+          }
+        }
+        // A segment no one writes any more is done once shipped, even if it ends with a torn line.
+        if (segment < this.segment) {
+          rmSync(file);
+          this.writeCursor({ segment: segment + 1, offset: 0 });
+        }
+      }
+    };
+    this.shipping = run().finally(() => {
+      this.shipping = null;
+    });
+    await this.shipping;
+    this.shippedCount += sent;
+    return sent;
+  }
+
+  start(): void {
+    const interval = this.options.intervalMs ?? 200;
+    const tick = () => {
+      this.shipPending()
+        .then(() => {
+          this.failures = 0;
+        })
+        .catch((error: unknown) => {
+          this.failures += 1;
+          this.options.onError?.(error);
+        })
+        .finally(() => {
+          // Back off while the registry is unreachable: sightings wait safely on disk.
+          if (this.timer !== undefined)
+            this.timer = setTimeout(tick, interval * Math.min(2 ** this.failures, 50));
+        });
+    };
+    this.timer = setTimeout(tick, interval);
+  }
+
+  get shipped(): number {
+    return this.shippedCount;
+  }
+
+  /** Stops the shipper after one last attempt (bounded by `timeoutMs`), and closes the log. */
+  async close(timeoutMs = 5_000): Promise<void> {
+    const timer = this.timer;
+    this.timer = undefined;
+    if (timer) clearTimeout(timer);
+    fsyncSync(this.fd);
+    await Promise.race([
+      this.shipPending().catch(() => 0),
+      new Promise((resolve) => setTimeout(resolve, timeoutMs).unref()),
+    ]);
+    closeSync(this.fd);
+  }
+}
