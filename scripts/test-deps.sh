@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs and starts what the test suite needs on a Debian machine, and nothing that is already there.
+#   - tshark, h2load (nghttp2-client), curl, openssl, Erlang/OTP with its diameter application;
 #   - PostgreSQL server on 127.0.0.1:5432 that user postgres can reach without a password, with a
 #     database "test" (override with OPENCEIR_TEST_DATABASE_URL, then this script only checks it).
 # Run as root (or with sudo). Safe to run again: every step checks first.
@@ -19,6 +20,10 @@ need_packages() {
   if [ $apt_updated -eq 0 ]; then as_root apt-get update -qq; apt_updated=1; fi
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
+
+# Independent protocol peers: tshark decodes our HTTP/2 and Diameter, h2load and curl speak h2c,
+# Erlang/OTP's diameter application is an S13 client, openssl checks signatures and makes test certificates.
+need_packages tshark nghttp2-client curl openssl erlang-base erlang-diameter
 
 url="${OPENCEIR_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
 

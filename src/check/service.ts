@@ -1,0 +1,81 @@
+/**
+ * The check service the protocol front ends share: the current index (swapped atomically when a new
+ * one is built), the policy, the sighting recorder, admission control and the counters behind the
+ * metrics. Protocols only translate their wire format to `check()` and back.
+ */
+import { Counter, Histogram, type Registry } from 'prom-client';
+import { type CheckResult, check, type Identity } from './check.ts';
+import type { CheckIndex } from './index.ts';
+import type { OverloadGuard } from './overload.ts';
+import type { Policy } from './policy.ts';
+import type { SightingContext, SightingRecorder } from './sightings.ts';
+
+export interface CheckServiceOptions {
+  readonly policy: Policy;
+  readonly index: CheckIndex;
+  readonly recorder: SightingRecorder | null;
+  readonly overload: OverloadGuard | null;
+  readonly metrics?: Registry;
+}
+
+export class CheckService {
+  private current: CheckIndex;
+  readonly policy: Policy;
+  private readonly checks: Counter<'protocol' | 'status'> | null;
+  private readonly refusals: Counter<'protocol'> | null;
+  readonly latency: Histogram<'protocol'> | null;
+
+  constructor(private readonly options: CheckServiceOptions) {
+    this.current = options.index;
+    this.policy = options.policy;
+    const registers = options.metrics ? [options.metrics] : [];
+    this.checks = options.metrics
+      ? new Counter({
+          name: 'openceir_checks_total',
+          help: 'Equipment checks answered, by protocol and status',
+          labelNames: ['protocol', 'status'],
+          registers,
+        })
+      : null;
+    this.refusals = options.metrics
+      ? new Counter({
+          name: 'openceir_checks_refused_total',
+          help: 'Checks refused by admission control (overload)',
+          labelNames: ['protocol'],
+          registers,
+        })
+      : null;
+    this.latency = options.metrics
+      ? new Histogram({
+          name: 'openceir_check_duration_seconds',
+          help: 'Time from request to answer, by protocol',
+          labelNames: ['protocol'],
+          buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1],
+          registers,
+        })
+      : null;
+  }
+
+  get index(): CheckIndex {
+    return this.current;
+  }
+
+  /** Replaces the index in one step: checks before it use the old one, checks after it the new one. */
+  swap(index: CheckIndex): void {
+    this.current = index;
+  }
+
+  /** True when this check must be refused for overload (and counts the refusal). */
+  refuse(protocol: SightingContext['protocol']): boolean {
+    const refused = this.options.overload?.refuse() ?? false;
+    if (refused) this.refusals?.inc({ protocol });
+    return refused;
+  }
+
+  check(identity: Identity, context: SightingContext): CheckResult {
+    const result = check(this.current, this.policy, identity);
+    this.checks?.inc({ protocol: context.protocol, status: result.status });
+    this.options.recorder?.record(result, context);
+    return result;
+  }
+}

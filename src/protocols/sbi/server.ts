@@ -1,0 +1,259 @@
+/**
+ * The 5G N5g-eir_EquipmentIdentityCheck service (TS 29.511) on node:http2: h2c with prior knowledge,
+ * or TLS with ALPN h2. One operation, GET {apiRoot}/n5g-eir-eic/v1/equipment-status, answered from the
+ * in-memory check index. Errors are ProblemDetails (TS 29.571) with the TS 29.500 causes; the HTTP
+ * status and the body's `status` always agree. Unknown 3gpp-Sbi-* headers are ignored.
+ */
+import http2, { type Http2Server, type ServerHttp2Stream } from 'node:http2';
+import type { AddressInfo } from 'node:net';
+import { readEquipment } from '../../check/check.ts';
+import type { Answer } from '../../check/policy.ts';
+import type { CheckService } from '../../check/service.ts';
+import type { TokenValidator } from './oauth.ts';
+
+export const API_PATH = '/n5g-eir-eic/v1/equipment-status';
+const MAX_URI = 4096;
+const PARAMS = new Set(['pei', 'supi', 'gpsi', 'supported-features']);
+const SUPI = /^(imsi-[0-9]{5,15}|nai-.+|gci-.+|gli-.+)$/;
+const GPSI = /^(msisdn-[0-9]{5,15}|extid-[^@]+@[^@]+)$/;
+const SUPPORTED_FEATURES = /^[A-Fa-f0-9]*$/;
+
+/** TS 29.511 EquipmentStatus; unknown equipment is a 404, not a status. */
+export const EQUIPMENT_STATUS: Record<Exclude<Answer, 'unknown'>, string> = {
+  allowed: 'WHITELISTED',
+  blocked: 'BLACKLISTED',
+  tracked: 'GREYLISTED',
+};
+
+export interface SbiOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly tls?: { readonly key: Buffer; readonly cert: Buffer } | null;
+  readonly oauth?: TokenValidator | null;
+  /** The operator network the consumers belong to, recorded with sightings. */
+  readonly network?: string | null;
+}
+
+interface Problem {
+  readonly status: number;
+  readonly title: string;
+  readonly detail?: string;
+  readonly cause?: string;
+  readonly invalidParams?: { param: string; reason: string }[];
+}
+
+function send(
+  stream: ServerHttp2Stream,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  if (stream.destroyed || stream.closed) return;
+  const json = JSON.stringify(body);
+  stream.respond({
+    ':status': status,
+    'content-type': status === 200 ? 'application/json' : 'application/problem+json',
+    'content-length': Buffer.byteLength(json),
+    ...headers,
+  });
+  stream.end(json);
+}
+
+const problem = (stream: ServerHttp2Stream, p: Problem, headers?: Record<string, string>) =>
+  send(stream, p.status, p, headers);
+
+const badParam = (param: string, reason: string, cause: string): Problem => ({
+  status: 400,
+  title: 'Bad Request',
+  detail: `query ${param}: ${reason}`,
+  cause,
+  invalidParams: [{ param: `query ${param}`, reason }],
+});
+
+/** Validates the query; returns the parameters or the problem to answer (TS 29.500 §5.2.7.2). */
+function readQuery(query: string): { pei: string; supi: string | null; gpsi: string | null } | Problem {
+  const params = new URLSearchParams(query);
+  const seen = new Map<string, string>();
+  for (const [name, value] of params) {
+    if (!PARAMS.has(name))
+      return badParam(
+        name,
+        'is not a parameter of GetEquipmentStatus (pei, supi, gpsi, supported-features)',
+        'INVALID_QUERY_PARAM',
+      );
+    if (seen.has(name))
+      return badParam(
+        name,
+        'is given more than once',
+        name === 'pei' ? 'MANDATORY_QUERY_PARAM_INCORRECT' : 'OPTIONAL_QUERY_PARAM_INCORRECT',
+      );
+    seen.set(name, value);
+  }
+  const pei = seen.get('pei');
+  if (pei === undefined || pei === '') {
+    return {
+      ...badParam('pei', 'is required', 'MANDATORY_QUERY_PARAM_MISSING'),
+      invalidParams: [{ param: 'query pei', reason: 'is required' }],
+    };
+  }
+  const supi = seen.get('supi') ?? null;
+  if (supi !== null && !SUPI.test(supi))
+    return badParam(
+      'supi',
+      'must be imsi-<5 to 15 digits>, nai-…, gci-… or gli-…',
+      'OPTIONAL_QUERY_PARAM_INCORRECT',
+    );
+  const gpsi = seen.get('gpsi') ?? null;
+  if (gpsi !== null && !GPSI.test(gpsi))
+    return badParam(
+      'gpsi',
+      'must be msisdn-<5 to 15 digits> or extid-<local>@<domain>',
+      'OPTIONAL_QUERY_PARAM_INCORRECT',
+    );
+  const features = seen.get('supported-features');
+  if (features !== undefined && !SUPPORTED_FEATURES.test(features)) {
+    return badParam('supported-features', 'must be hexadecimal', 'OPTIONAL_QUERY_PARAM_INCORRECT');
+  }
+  return { pei, supi, gpsi };
+}
+
+export class SbiServer {
+  private readonly server: Http2Server;
+  private readonly sessions = new Set<http2.ServerHttp2Session>();
+
+  constructor(
+    private readonly service: CheckService,
+    private readonly options: SbiOptions,
+  ) {
+    this.server = options.tls
+      ? http2.createSecureServer({
+          key: options.tls.key,
+          cert: options.tls.cert,
+          allowHTTP1: false,
+          ALPNProtocols: ['h2'],
+        })
+      : http2.createServer();
+    this.server.on('session', (session) => {
+      this.sessions.add(session);
+      session.on('close', () => this.sessions.delete(session));
+      // A peer that misbehaves at the HTTP/2 level only loses its own session.
+      session.on('error', () => session.destroy());
+    });
+    this.server.on('stream', (stream, headers) => this.handle(stream, headers));
+    this.server.on('error', () => {});
+  }
+
+  private handle(stream: ServerHttp2Stream, headers: http2.IncomingHttpHeaders): void {
+    stream.on('error', () => {});
+    const started = process.hrtime.bigint();
+    const method = headers[':method'];
+    const target = headers[':path'] ?? '';
+    if (target.length > MAX_URI) {
+      problem(stream, {
+        status: 414,
+        title: 'URI Too Long',
+        detail: `the request URI is longer than ${MAX_URI} characters`,
+      });
+      return;
+    }
+    const [path, query = ''] = target.split('?', 2) as [string, string?];
+    if (path !== API_PATH) {
+      problem(stream, {
+        status: 404,
+        title: 'Not Found',
+        detail: `no resource at ${path}`,
+        cause: 'RESOURCE_URI_STRUCTURE_NOT_FOUND',
+      });
+      return;
+    }
+    if (method !== 'GET') {
+      problem(
+        stream,
+        { status: 405, title: 'Method Not Allowed', detail: `${method} is not allowed; use GET` },
+        { allow: 'GET' },
+      );
+      return;
+    }
+    let peer = (stream.session?.socket?.remoteAddress as string | undefined) ?? null;
+    if (this.options.oauth) {
+      const token = this.options.oauth.check(headers.authorization);
+      if (!token.ok) {
+        const challenge = `Bearer error="${token.error}", error_description="${token.detail.replace(/"/g, "'")}"`;
+        problem(
+          stream,
+          {
+            status: token.status,
+            title: token.status === 401 ? 'Unauthorized' : 'Forbidden',
+            detail: token.detail,
+          },
+          { 'www-authenticate': challenge },
+        );
+        return;
+      }
+      if (token.subject) peer = token.subject;
+    }
+    if (this.service.refuse('n5g-eir')) {
+      problem(
+        stream,
+        {
+          status: 503,
+          title: 'Service Unavailable',
+          detail: 'the EIR is overloaded; retry later',
+          cause: 'NF_CONGESTION',
+        },
+        { 'retry-after': '1' },
+      );
+      return;
+    }
+    const params = readQuery(query);
+    if ('status' in params) {
+      problem(stream, params);
+      return;
+    }
+    if (readEquipment(params.pei).malformed) {
+      // An identifier that is no PEI at all is a protocol error on the SBI (TS 29.500), not a status.
+      problem(
+        stream,
+        badParam(
+          'pei',
+          'is not an IMEI, IMEISV, MAC or EUI-64 PEI (TS 29.571)',
+          'MANDATORY_QUERY_PARAM_INCORRECT',
+        ),
+      );
+      return;
+    }
+    const result = this.service.check(
+      { equipment: params.pei, imsi: params.supi, msisdn: params.gpsi },
+      { protocol: 'n5g-eir', equipment: params.pei, peer, network: this.options.network ?? null },
+    );
+    if (result.status === 'unknown') {
+      problem(stream, {
+        status: 404,
+        title: 'Not Found',
+        detail: 'the equipment is not known to the EIR',
+        cause: 'ERROR_EQUIPMENT_UNKNOWN',
+      });
+    } else {
+      send(stream, 200, { status: EQUIPMENT_STATUS[result.status] });
+    }
+    this.service.latency?.observe({ protocol: 'n5g-eir' }, Number(process.hrtime.bigint() - started) / 1e9);
+  }
+
+  async listen(): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.options.port, this.options.host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = this.server.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return `${this.options.tls ? 'https' : 'http'}://${host}:${address.port}`;
+  }
+
+  async close(): Promise<void> {
+    for (const session of this.sessions) session.close();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
