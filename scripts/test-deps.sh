@@ -23,7 +23,7 @@ need_packages() {
 
 # Independent protocol peers: tshark decodes our HTTP/2 and Diameter, h2load and curl speak h2c,
 # Erlang/OTP's diameter application is an S13 client, openssl checks signatures and makes test certificates.
-need_packages tshark nghttp2-client curl openssl erlang-base erlang-diameter
+need_packages tshark nghttp2-client curl openssl erlang-base erlang-diameter erlang-dev
 
 url="${OPENCEIR_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
 
