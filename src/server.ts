@@ -1,22 +1,42 @@
 /**
- * The composition root (ARCHITECTURE.md §4): wires the parts together for the all-in-one role.
- * Opening order: data directory → store → migrations → installation row → HTTP listener.
- * Closing order is the reverse, so no request meets a closed database.
+ * The composition root (ARCHITECTURE.md §5): wires the parts for a role and starts its listeners.
+ *
+ * - all-in-one: registry (database, ledger, admin API) and real-time checks (N5g-eir, S13, REST) in one
+ *   process; the check index follows the ledger in memory.
+ * - registry: the same without the N5g-eir and S13 ports.
+ * - check-node: no database; the check index comes from the registry (a snapshot, then the ledger over
+ *   HTTP, every entry verified against a signed tree head) and from its own snapshot file on restart;
+ *   sightings wait on disk until the registry takes them. It answers from its last index when the
+ *   registry is unreachable (fail-static).
+ *
+ * Closing runs in the reverse order of opening, so no request meets a closed database.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { collectDefaultMetrics, Registry } from 'prom-client';
-import { policyFrom } from './check/policy.ts';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { buildIndex } from './check/build.ts';
+import { IndexFollower } from './check/follow.ts';
+import { OverloadGuard } from './check/overload.ts';
+import { type Policy, policyFrom } from './check/policy.ts';
+import { CheckService } from './check/service.ts';
+import { SightingRecorder } from './check/sightings.ts';
+import { deserializeIndex, readSnapshot, writeSnapshot } from './check/snapshot.ts';
+import { storeSightings } from './check/store.ts';
 import type { Config } from './config/load.ts';
 import { Ledger } from './ledger/ledger.ts';
+import { foldNodes, verifyConsistency } from './ledger/merkle.ts';
+import { RemoteLedger } from './ledger/remote.ts';
 import { HeadSigner, loadOrCreateSigningKey } from './ledger/signing.ts';
+import { DiameterServer } from './protocols/diameter/server.ts';
+import { TokenValidator } from './protocols/sbi/oauth.ts';
+import { SbiServer } from './protocols/sbi/server.ts';
 import { type DemoSummary, demoExamples, seedDemo } from './registry/demo.ts';
 import { RegistryOperations } from './registry/operations.ts';
 import { ensureInstallation, type InstallationInfo, openStore, type Store } from './store/index.ts';
 import { VERSION } from './version.ts';
-import { buildApp } from './web/app.ts';
+import { buildApp, buildCheckNodeApp } from './web/app.ts';
 
 /**
  * The admin API key: configured, or created once in the data directory (mode 0600) so that the
@@ -36,29 +56,106 @@ export function resolveAdminApiKey(config: Config): { key: string; file: string 
 export async function openRegistry(
   store: Store,
   config: Config,
-): Promise<{ ledger: Ledger; policy: ReturnType<typeof policyFrom> }> {
+): Promise<{ ledger: Ledger; policy: Policy }> {
   const ledger = new Ledger(store, new HeadSigner(loadOrCreateSigningKey(config.ledgerKeyFile)));
   await ledger.init();
   return { ledger, policy: policyFrom(config.policy) };
 }
 
 export interface RunningSystem {
-  readonly store: Store;
-  readonly ledger: Ledger;
+  readonly role: Config['role'];
+  /** Base URL of the HTTP listener, with the port actually bound. */
+  readonly httpUrl: string;
+  readonly sbiUrl: string | null;
+  readonly diameter: { readonly host: string; readonly port: number } | null;
+  readonly store: Store | null;
+  readonly ledger: Ledger | null;
+  readonly checks: CheckService;
+  readonly follower: IndexFollower | null;
+  readonly installation: InstallationInfo | null;
   /** Where the admin API key is kept, when it was not configured. */
   readonly adminApiKeyFile: string | null;
   /** What the demo seeding loaded on this start (null when it did not run). */
   readonly demo: DemoSummary | null;
   /** Devices worth looking at (demo data), for the start banner. */
   readonly examples: readonly { label: string; imei: string }[];
-  readonly installation: InstallationInfo;
-  /** Base URL of the HTTP listener, with the port actually bound. */
-  readonly httpUrl: string;
   close(): Promise<void>;
 }
 
-export async function startSystem(config: Config, logger: Logger): Promise<RunningSystem> {
-  mkdirSync(config.dataDir, { recursive: true });
+const urlOf = (scheme: string, host: string, port: number) => {
+  const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `${scheme}://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
+};
+
+/** The N5g-eir and S13 front ends over a check service. */
+async function startProtocols(config: Config, checks: CheckService, closers: (() => Promise<void>)[]) {
+  const oauth = config.sbi.oauthKeyFile
+    ? new TokenValidator({
+        keyFile: config.sbi.oauthKeyFile,
+        issuer: config.sbi.oauthIssuer,
+        audiences: config.sbi.oauthAudiences,
+      })
+    : null;
+  const tls =
+    config.sbi.tlsCertFile && config.sbi.tlsKeyFile
+      ? { cert: readFileSync(config.sbi.tlsCertFile), key: readFileSync(config.sbi.tlsKeyFile) }
+      : null;
+  const sbi = new SbiServer(checks, { host: config.host, port: config.sbiPort, tls, oauth });
+  const sbiUrl = await sbi.listen();
+  closers.push(() => sbi.close());
+  const diameter = new DiameterServer(checks, {
+    host: config.host,
+    port: config.diameterPort,
+    originHost: config.diameter.originHost,
+    originRealm: config.diameter.originRealm,
+    allowedHosts: config.diameter.allowedHosts,
+    allowedRealms: config.diameter.allowedRealms,
+    allowedAddresses: config.diameter.allowedAddresses,
+    watchdogMs: config.diameter.watchdogSeconds * 1000,
+    firmwareRevision: Number(VERSION.split('.').join('').slice(0, 6)) || 1,
+  });
+  const address = await diameter.listen();
+  closers.push(() => diameter.close());
+  return { sbiUrl, diameter: address };
+}
+
+function indexMetrics(metrics: Registry, checks: CheckService, follower: () => IndexFollower | null): void {
+  new Gauge({
+    name: 'openceir_check_index_position',
+    help: 'Ledger entries the check index reflects',
+    registers: [metrics],
+    collect() {
+      this.set(checks.index.position);
+    },
+  });
+  new Gauge({
+    name: 'openceir_check_index_lag_entries',
+    help: 'Ledger entries the registry has and the check index has not applied yet',
+    registers: [metrics],
+    collect() {
+      const f = follower();
+      this.set(f ? Math.max(0, f.status.registrySize - f.status.position) : 0);
+    },
+  });
+  new Gauge({
+    name: 'openceir_check_index_stale',
+    help: '1 while the check index cannot reach or believe its registry and answers from what it has (fail-static)',
+    registers: [metrics],
+    collect() {
+      this.set(follower()?.status.problem ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'openceir_check_index_devices',
+    help: 'Devices in the compact part of the check index',
+    registers: [metrics],
+    collect() {
+      this.set(checks.index.stats().devices);
+    },
+  });
+}
+
+async function startRegistry(config: Config, logger: Logger): Promise<RunningSystem> {
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const closers: (() => Promise<void>)[] = [() => store.close()];
   const close = async () => {
@@ -71,16 +168,45 @@ export async function startSystem(config: Config, logger: Logger): Promise<Runni
       { storage: store.kind, location: store.location, installation: installation.id },
       'database ready',
     );
-
     const { ledger, policy } = await openRegistry(store, config);
     const demo = config.demo ? await seedDemo(ledger) : null;
     if (demo) logger.info(demo, 'demo data loaded');
     const admin = resolveAdminApiKey(config);
     const metrics = new Registry();
     collectDefaultMetrics({ register: metrics, prefix: 'openceir_' });
+
+    const { index } = await buildIndex(store.db);
+    logger.info(index.stats(), 'check index built');
+    const recorder = new SightingRecorder({
+      dir: path.join(config.dataDir, 'sightings'),
+      node: config.nodeName,
+      recordAll: config.check.recordAll,
+      ship: (batch) => storeSightings(store.db, batch),
+      onError: (error) => logger.warn({ err: error }, 'sightings not stored yet'),
+    });
+    recorder.start();
+    closers.push(() => recorder.close());
+    const overload = new OverloadGuard({
+      maxDelayMs: config.overload.maxDelayMs,
+      maxRate: config.overload.maxRate,
+    }).start();
+    closers.push(async () => overload.stop());
+    const checks = new CheckService({ policy, index, recorder, overload, metrics });
+    // The index follows the ledger: woken by every append in this process, and polling for other processes'.
+    const follower = new IndexFollower(checks, ledger, {
+      intervalMs: 1_000,
+      onProblem: (problem) => logger.warn({ problem }, 'check index follower'),
+    });
+    const unsubscribe = ledger.subscribe(() => follower.wake());
+    follower.start();
+    closers.push(async () => {
+      unsubscribe();
+      follower.stop();
+    });
+    indexMetrics(metrics, checks, () => follower);
+
     const registry = new RegistryOperations(ledger, policy, 'admin-api');
     const app = await buildApp({
-      registry,
       store,
       logger,
       metrics,
@@ -88,25 +214,203 @@ export async function startSystem(config: Config, logger: Logger): Promise<Runni
       installation,
       ledger,
       policy,
+      registry,
+      checks,
       adminApiKey: admin.key,
+      readiness: async (): Promise<{ ready: boolean; checks: Record<string, string> }> => {
+        try {
+          await store.ping();
+          return { ready: true, checks: { database: 'ok', checkIndex: `position ${checks.index.position}` } };
+        } catch (error) {
+          return { ready: false, checks: { database: (error as Error).message } };
+        }
+      },
     });
     await app.listen({ port: config.httpPort, host: config.host });
     closers.push(() => app.close());
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.httpPort;
-    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+
+    const protocols = config.role === 'all-in-one' ? await startProtocols(config, checks, closers) : null;
     return {
+      role: config.role,
+      httpUrl: urlOf('http', config.host, port),
+      sbiUrl: protocols?.sbiUrl ?? null,
+      diameter: protocols?.diameter ?? null,
       store,
       ledger,
+      checks,
+      follower,
+      installation,
       adminApiKeyFile: admin.file,
       demo,
       examples: config.demo ? await demoExamples(ledger) : [],
-      installation,
-      httpUrl: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
       close,
     };
   } catch (error) {
     await close();
     throw error;
   }
+}
+
+/** The registry's signing key for a check node: configured, or pinned on first contact. */
+async function registryKey(config: Config, url: string): Promise<string> {
+  if (config.follow.publicKeyFile) return readFileSync(config.follow.publicKeyFile, 'utf8');
+  const pinned = path.join(config.dataDir, 'registry-key.pem');
+  if (existsSync(pinned)) return readFileSync(pinned, 'utf8');
+  const pem = await RemoteLedger.publicKey(url);
+  writeFileSync(pinned, pem);
+  return pem;
+}
+
+async function startCheckNode(config: Config, logger: Logger): Promise<RunningSystem> {
+  const url = config.follow.url!;
+  mkdirSync(config.dataDir, { recursive: true });
+  const closers: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer();
+  };
+  try {
+    const source = new RemoteLedger(url, config.follow.apiKey, await registryKey(config, url));
+    const snapshotFile = path.join(config.dataDir, 'check-index.snapshot');
+    const loaded = existsSync(snapshotFile)
+      ? await readSnapshot(snapshotFile)
+      : deserializeIndex(await source.snapshot());
+    const { index, frontier } = loaded;
+    // Before answering from it: the index's ledger position must be consistent with a signed head.
+    const head = await source.head().catch((error: Error) => {
+      if (existsSync(snapshotFile)) return null; // Registry down at restart: answer from the saved index (fail-static).
+      throw error;
+    });
+    if (head) {
+      const root = foldNodes(frontier.map((h) => Buffer.from(h, 'hex')));
+      const consistent =
+        head.size === index.position
+          ? Buffer.compare(root, head.rootHash) === 0
+          : head.size > index.position &&
+            verifyConsistency(
+              index.position,
+              head.size,
+              root,
+              head.rootHash,
+              (
+                (await (
+                  await fetch(
+                    `${url}/ledger/v1/proofs/consistency?first=${index.position}&second=${head.size}`,
+                  )
+                ).json()) as { proof: string[] }
+              ).proof.map((p) => Buffer.from(p, 'base64')),
+            );
+      if (!consistent)
+        throw new Error(
+          `the index at ledger position ${index.position} is not consistent with the registry's signed head of size ${head.size}`,
+        );
+    }
+    logger.info({ ...index.stats(), registry: url }, 'check index loaded');
+
+    const policy = policyFrom(config.policy);
+    const metrics = new Registry();
+    collectDefaultMetrics({ register: metrics, prefix: 'openceir_' });
+    const recorder = new SightingRecorder({
+      dir: path.join(config.dataDir, 'sightings'),
+      node: config.nodeName,
+      recordAll: config.check.recordAll,
+      ship: async (batch) => {
+        const response = await fetch(`${url}/api/v1/sightings`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...(config.follow.apiKey ? { authorization: `Bearer ${config.follow.apiKey}` } : {}),
+          },
+          body: JSON.stringify({ sightings: batch }),
+          signal: AbortSignal.timeout(10_000),
+        });
+        if (!response.ok) throw new Error(`the registry answered ${response.status} to sightings`);
+      },
+      onError: (error) => logger.warn({ err: error }, 'sightings wait on disk'),
+    });
+    recorder.start();
+    closers.push(() => recorder.close());
+    const overload = new OverloadGuard({
+      maxDelayMs: config.overload.maxDelayMs,
+      maxRate: config.overload.maxRate,
+    }).start();
+    closers.push(async () => overload.stop());
+    const checks = new CheckService({ policy, index, recorder, overload, metrics });
+    const follower = new IndexFollower(checks, source, {
+      frontier,
+      intervalMs: 250,
+      onProblem: (problem) => logger.warn({ problem }, 'following the registry'),
+    });
+    follower.start();
+    // The index is saved now and then, so that a restart answers in seconds from where it stood.
+    let saved = index.position;
+    const save = async () => {
+      if (checks.index.position === saved && existsSync(snapshotFile)) return;
+      saved = checks.index.position;
+      await writeSnapshot(snapshotFile, checks.index, follower.frontierHex());
+    };
+    await save();
+    const saver = setInterval(
+      () => void save().catch((error: unknown) => logger.warn({ err: error }, 'saving the check index')),
+      60_000,
+    );
+    saver.unref();
+    closers.push(async () => {
+      clearInterval(saver);
+      follower.stop();
+      await save();
+    });
+    indexMetrics(metrics, checks, () => follower);
+
+    const admin = resolveAdminApiKey(config);
+    const app = await buildCheckNodeApp({
+      logger,
+      metrics,
+      version: VERSION,
+      adminApiKey: admin.key,
+      checks,
+      readiness: async () => {
+        const status = follower.status;
+        const registry = status.problem
+          ? `answering from the last index (fail-static): ${status.problem}`
+          : 'ok';
+        return {
+          ready: true,
+          checks: {
+            checkIndex: `position ${checks.index.position} of ${status.registrySize}`,
+            registry,
+            lastContact: status.lastContact ?? 'never',
+          },
+        };
+      },
+    });
+    await app.listen({ port: config.httpPort, host: config.host });
+    closers.push(() => app.close());
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.httpPort;
+    const protocols = await startProtocols(config, checks, closers);
+    return {
+      role: 'check-node',
+      httpUrl: urlOf('http', config.host, port),
+      sbiUrl: protocols.sbiUrl,
+      diameter: protocols.diameter,
+      store: null,
+      ledger: null,
+      checks,
+      follower,
+      installation: null,
+      adminApiKeyFile: admin.file,
+      demo: null,
+      examples: [],
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+export function startSystem(config: Config, logger: Logger): Promise<RunningSystem> {
+  return config.role === 'check-node' ? startCheckNode(config, logger) : startRegistry(config, logger);
 }

@@ -4,6 +4,7 @@
  * setting, where the value came from, and the rule.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { SETTINGS, type Setting, type SettingKey } from './settings.ts';
@@ -19,6 +20,30 @@ export interface Config {
   readonly adminApiKey: string | null;
   readonly demo: boolean;
   readonly logLevel: string;
+  readonly role: 'all-in-one' | 'registry' | 'check-node';
+  readonly nodeName: string;
+  readonly follow: {
+    readonly url: string | null;
+    readonly apiKey: string | null;
+    readonly publicKeyFile: string | null;
+  };
+  readonly check: { readonly recordAll: boolean };
+  readonly overload: { readonly maxDelayMs: number; readonly maxRate: number };
+  readonly sbi: {
+    readonly tlsCertFile: string | null;
+    readonly tlsKeyFile: string | null;
+    readonly oauthKeyFile: string | null;
+    readonly oauthIssuer: string | null;
+    readonly oauthAudiences: readonly string[];
+  };
+  readonly diameter: {
+    readonly originHost: string;
+    readonly originRealm: string;
+    readonly allowedHosts: readonly string[];
+    readonly allowedRealms: readonly string[];
+    readonly allowedAddresses: readonly string[];
+    readonly watchdogSeconds: number;
+  };
   /** Absolute path of the ledger signing key. */
   readonly ledgerKeyFile: string;
   readonly policy: {
@@ -89,6 +114,23 @@ function convert(setting: Setting, raw: unknown): { value: Value } | { problem: 
         return { problem: 'must be a host name or an IP address such as 127.0.0.1 or 0.0.0.0' };
       }
       return { value: text };
+    case 'integer': {
+      const n = typeof text === 'number' ? text : /^[0-9]+$/.test(String(text)) ? Number(text) : Number.NaN;
+      if (!Number.isSafeInteger(n) || n < 0) return { problem: 'must be a whole number, 0 or more' };
+      return { value: n };
+    }
+    case 'url': {
+      if (typeof text !== 'string') return { problem: 'must be text' };
+      if (text === '') return { value: null };
+      try {
+        const url = new URL(text);
+        if (url.protocol !== 'http:' && url.protocol !== 'https:')
+          return { problem: 'must be an http:// or https:// URL' };
+      } catch {
+        return { problem: 'must be a URL such as http://registry.example:8080' };
+      }
+      return { value: text.replace(/\/+$/, '') };
+    }
     case 'choice':
       if (typeof text !== 'string' || !setting.choices?.includes(text))
         return { problem: `must be one of ${setting.choices?.join(', ')}` };
@@ -101,8 +143,13 @@ function convert(setting: Setting, raw: unknown): { value: Value } | { problem: 
           : null;
       if (!items) return { problem: 'must be a list (YAML) or comma-separated text' };
       const cleaned = items.map((i) => i.trim()).filter((i) => i !== '');
-      if (cleaned.some((i) => !/^[a-z0-9][a-z0-9-]*$/.test(i)))
+      if (setting.items === 'names') {
+        if (cleaned.some((i) => !/^[A-Za-z0-9*._:/-]+$/.test(i))) {
+          return { problem: 'items are names, addresses or CIDR blocks (letters, digits, * . _ : / -)' };
+        }
+      } else if (cleaned.some((i) => !/^[a-z0-9][a-z0-9-]*$/.test(i))) {
         return { problem: 'items are lower-case codes (a-z, 0-9, -)' };
+      }
       return { value: cleaned };
     }
     case 'path':
@@ -177,10 +224,21 @@ export function loadConfig(options: LoadOptions = {}): Config {
     } else values.set(setting.key, converted.value);
   }
 
+  // Settings that only make sense together.
+  if (values.get('role') === 'check-node' && !values.get('follow')) {
+    problems.push('role check-node needs follow (OPENCEIR_FOLLOW): the URL of the registry to follow');
+  }
+  if (Boolean(values.get('sbi.tls_cert_file')) !== Boolean(values.get('sbi.tls_key_file'))) {
+    problems.push('sbi.tls_cert_file and sbi.tls_key_file go together: set both for TLS, or neither for h2c');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   const get = <T extends Value>(key: SettingKey) => values.get(key) as T;
   const dataDir = path.resolve(cwd, get<string | null>('data_dir') ?? './data');
   const keyFile = get<string | null>('ledger_key_file');
+  const resolvePath = (key: SettingKey) => {
+    const value = get<string | null>(key);
+    return value ? path.resolve(cwd, value) : null;
+  };
   return {
     httpPort: get<number>('http_port'),
     sbiPort: get<number>('sbi_port'),
@@ -192,6 +250,30 @@ export function loadConfig(options: LoadOptions = {}): Config {
     demo: get<boolean>('demo'),
     logLevel: get<string>('log_level'),
     ledgerKeyFile: keyFile ? path.resolve(cwd, keyFile) : path.join(dataDir, 'ledger-key.pem'),
+    role: get<'all-in-one' | 'registry' | 'check-node'>('role'),
+    nodeName: get<string | null>('node_name') ?? os.hostname(),
+    follow: {
+      url: get<string | null>('follow'),
+      apiKey: get<string | null>('follow_api_key'),
+      publicKeyFile: resolvePath('follow_public_key_file'),
+    },
+    check: { recordAll: get<boolean>('check.record_all') },
+    overload: { maxDelayMs: get<number>('overload.max_delay_ms'), maxRate: get<number>('overload.max_rate') },
+    sbi: {
+      tlsCertFile: resolvePath('sbi.tls_cert_file'),
+      tlsKeyFile: resolvePath('sbi.tls_key_file'),
+      oauthKeyFile: resolvePath('sbi.oauth_key_file'),
+      oauthIssuer: get<string | null>('sbi.oauth_issuer'),
+      oauthAudiences: get<readonly string[]>('sbi.oauth_audiences'),
+    },
+    diameter: {
+      originHost: get<string>('diameter.origin_host'),
+      originRealm: get<string>('diameter.origin_realm'),
+      allowedHosts: get<readonly string[]>('diameter.allowed_hosts'),
+      allowedRealms: get<readonly string[]>('diameter.allowed_realms'),
+      allowedAddresses: get<readonly string[]>('diameter.allowed_addresses'),
+      watchdogSeconds: get<number>('diameter.watchdog_seconds'),
+    },
     policy: {
       mode: get<'permissive' | 'restrictive'>('policy.mode'),
       unlisted: get<'allowed' | 'tracked' | 'blocked' | 'unknown' | null>('policy.unlisted'),

@@ -10,8 +10,10 @@
 
 export type SettingType =
   | 'port'
+  | 'integer'
   | 'string'
   | 'path'
+  | 'url'
   | 'boolean'
   | 'postgres-url'
   | 'log-level'
@@ -29,6 +31,8 @@ export interface Setting<K extends string = string> {
   readonly secret?: boolean;
   /** The values a `choice` setting takes. */
   readonly choices?: readonly string[];
+  /** What a `list` holds: lower-case codes (default), or names (hosts, realms, addresses, CIDR blocks). */
+  readonly items?: 'codes' | 'names';
 }
 
 export const SETTINGS = [
@@ -134,6 +138,150 @@ export const SETTINGS = [
     default: 'barred,court-order',
     description:
       'Block reasons that an IMEI–IMSI pairing does not exempt (comma-separated; DIRBS: barring overrides pairing).',
+  },
+  {
+    key: 'role',
+    env: 'OPENCEIR_ROLE',
+    type: 'choice',
+    choices: ['all-in-one', 'registry', 'check-node'],
+    default: 'all-in-one',
+    description:
+      'all-in-one: registry and real-time checks in one process; registry: API, ledger and lists without the check ports; check-node: real-time checks following a registry (follow).',
+  },
+  {
+    key: 'node_name',
+    env: 'OPENCEIR_NODE_NAME',
+    type: 'host',
+    default: null,
+    description: 'Name of this node in sightings and metrics. Unset: the host name.',
+  },
+  {
+    key: 'follow',
+    env: 'OPENCEIR_FOLLOW',
+    type: 'url',
+    default: null,
+    description: 'check-node: base URL of the registry to follow, e.g. http://registry.example:8080.',
+  },
+  {
+    key: 'follow_api_key',
+    env: 'OPENCEIR_FOLLOW_API_KEY',
+    type: 'string',
+    default: null,
+    description:
+      'check-node: the registry’s admin API key (to read entries and snapshots and to send sightings).',
+    secret: true,
+  },
+  {
+    key: 'follow_public_key_file',
+    env: 'OPENCEIR_FOLLOW_PUBLIC_KEY_FILE',
+    type: 'path',
+    default: null,
+    description:
+      'check-node: the registry’s ledger signing key (PEM). Unset: fetched on first start and pinned in data_dir/registry-key.pem.',
+  },
+  {
+    key: 'check.record_all',
+    env: 'OPENCEIR_CHECK_RECORD_ALL',
+    type: 'boolean',
+    default: false,
+    description: 'Record a sighting for every check, not only those that meet a blocked or tracked device.',
+  },
+  {
+    key: 'overload.max_delay_ms',
+    env: 'OPENCEIR_OVERLOAD_MAX_DELAY_MS',
+    type: 'integer',
+    default: 100,
+    description:
+      'Refuse new checks (SBI 503, S13 3004, REST 429) while the event loop runs this late (ms); 0 never.',
+  },
+  {
+    key: 'overload.max_rate',
+    env: 'OPENCEIR_OVERLOAD_MAX_RATE',
+    type: 'integer',
+    default: 0,
+    description: 'Checks admitted per second per process; 0 means no limit.',
+  },
+  {
+    key: 'sbi.tls_cert_file',
+    env: 'OPENCEIR_SBI_TLS_CERT_FILE',
+    type: 'path',
+    default: null,
+    description: 'N5g-eir over TLS (ALPN h2): certificate (PEM). Unset: h2c with prior knowledge.',
+  },
+  {
+    key: 'sbi.tls_key_file',
+    env: 'OPENCEIR_SBI_TLS_KEY_FILE',
+    type: 'path',
+    default: null,
+    description: 'N5g-eir over TLS: private key (PEM).',
+  },
+  {
+    key: 'sbi.oauth_key_file',
+    env: 'OPENCEIR_SBI_OAUTH_KEY_FILE',
+    type: 'path',
+    default: null,
+    description: 'N5g-eir OAuth2: the NRF’s token-signing keys (JWKS file or PEM). Unset: no token required.',
+  },
+  {
+    key: 'sbi.oauth_issuer',
+    env: 'OPENCEIR_SBI_OAUTH_ISSUER',
+    type: 'string',
+    default: null,
+    description: 'N5g-eir OAuth2: the expected token issuer (the NRF); unset: not checked.',
+  },
+  {
+    key: 'sbi.oauth_audiences',
+    env: 'OPENCEIR_SBI_OAUTH_AUDIENCES',
+    type: 'list',
+    items: 'names',
+    default: '5G_EIR',
+    description: 'N5g-eir OAuth2: accepted token audiences (NF type 5G_EIR, or this EIR’s NF instance id).',
+  },
+  {
+    key: 'diameter.origin_host',
+    env: 'OPENCEIR_DIAMETER_ORIGIN_HOST',
+    type: 'host',
+    default: 'eir.openceir.localdomain',
+    description: 'S13: this EIR’s Origin-Host.',
+  },
+  {
+    key: 'diameter.origin_realm',
+    env: 'OPENCEIR_DIAMETER_ORIGIN_REALM',
+    type: 'host',
+    default: 'openceir.localdomain',
+    description: 'S13: this EIR’s Origin-Realm.',
+  },
+  {
+    key: 'diameter.allowed_hosts',
+    env: 'OPENCEIR_DIAMETER_ALLOWED_HOSTS',
+    type: 'list',
+    items: 'names',
+    default: '*',
+    description: 'S13 peers admitted by Origin-Host (comma-separated; * any).',
+  },
+  {
+    key: 'diameter.allowed_realms',
+    env: 'OPENCEIR_DIAMETER_ALLOWED_REALMS',
+    type: 'list',
+    items: 'names',
+    default: '*',
+    description: 'S13 peers admitted by Origin-Realm (comma-separated; * any).',
+  },
+  {
+    key: 'diameter.allowed_addresses',
+    env: 'OPENCEIR_DIAMETER_ALLOWED_ADDRESSES',
+    type: 'list',
+    items: 'names',
+    default: '127.0.0.1,::1',
+    description:
+      'S13 peers admitted by source address: IPs or CIDR blocks (comma-separated; * any). The default admits loopback only.',
+  },
+  {
+    key: 'diameter.watchdog_seconds',
+    env: 'OPENCEIR_DIAMETER_WATCHDOG_SECONDS',
+    type: 'integer',
+    default: 30,
+    description: 'S13 watchdog Tw (RFC 3539): DWR after this many silent seconds.',
   },
   {
     key: 'log_level',

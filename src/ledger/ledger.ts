@@ -189,6 +189,8 @@ export function rowToHead(row: Row): TreeHead {
 }
 
 export class Ledger {
+  private readonly listeners = new Set<(head: TreeHead) => void>();
+
   constructor(
     readonly store: Store,
     readonly signer: HeadSigner,
@@ -222,7 +224,7 @@ export class Ledger {
    * commits together or not at all.
    */
   async transaction<T>(work: (session: AppendSession) => Promise<T>): Promise<{ result: T; head: TreeHead }> {
-    return this.db.transaction(async (tx) => {
+    const done = await this.db.transaction(async (tx) => {
       const [state] = await query(
         tx,
         sql`select size, frontier, last_time_ms from ledger_state where id = 1 for update`,
@@ -239,6 +241,14 @@ export class Ledger {
       const head = await session.finish(this.signer);
       return { result, head };
     });
+    for (const listener of this.listeners) listener(done.head);
+    return done;
+  }
+
+  /** Calls `listener` after every committed append in this process (followers wake up at once). */
+  subscribe(listener: (head: TreeHead) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   async append(drafts: readonly EntryDraft[]): Promise<AppendResult> {

@@ -10,9 +10,11 @@ import Fastify, {
   type FastifyInstance,
   LogController,
 } from 'fastify';
+import type { CheckService } from '../check/service.ts';
 import { installAccessControl } from './access.ts';
 import type { AppContext } from './context.ts';
 import { PROBLEM_CONTENT_TYPE, type ProblemBody } from './problem.ts';
+import { checkRoutes } from './routes/check.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { fileRoutes } from './routes/files.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -21,6 +23,7 @@ import { identifierRoutes } from './routes/identifiers.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { ruleRoutes } from './routes/rules.ts';
+import { sightingRoutes } from './routes/sightings.ts';
 
 /** Fastify's validation message names the field as "querystring/value"; we say "query value". */
 function invalidParams(error: FastifyError): ProblemBody['invalidParams'] {
@@ -33,7 +36,20 @@ function invalidParams(error: FastifyError): ProblemBody['invalidParams'] {
   });
 }
 
-export async function buildApp(context: AppContext): Promise<FastifyInstance> {
+/** What every OpenCEIR HTTP app shares: logging, access control, OpenAPI, error answers, health and metrics. */
+export interface BaseContext {
+  readonly logger: AppContext['logger'];
+  readonly metrics: AppContext['metrics'];
+  readonly version: string;
+  readonly adminApiKey: string;
+  /** Readiness of each dependency: "ok" or what is wrong; `ready` false answers 503. */
+  readiness(): Promise<{ ready: boolean; checks: Record<string, string> }>;
+}
+
+async function baseApp(
+  context: BaseContext,
+  tags: { name: string; description: string }[],
+): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: context.logger as FastifyBaseLogger,
     // Per-request lines would log identifiers from query strings (personal data, and noise): requests
@@ -50,21 +66,11 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
         title: 'OpenCEIR API',
         version: context.version,
         description:
-          'Central Equipment Identity Register: identifier catalogue, device status, cases, analytics, exchange. ' +
+          'Central Equipment Identity Register: identifier catalogue, device status, real-time checks, ledger. ' +
           'Errors are RFC 9457 problem details.',
         license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
       },
-      tags: [
-        { name: 'devices', description: 'Device status: block, track, allow, pair; status and history' },
-        { name: 'rules', description: 'TAC, IMEI-range and IMSI rules, golden list, reason codes' },
-        {
-          name: 'ledger',
-          description:
-            'Signed, append-only ledger: heads, entries, proofs (followed by check nodes and peers)',
-        },
-        { name: 'identifiers', description: 'Identifier catalogue and validation' },
-        { name: 'operations', description: 'Health, readiness and metrics' },
-      ],
+      tags: [...tags, { name: 'operations', description: 'Health, readiness and metrics' }],
       components: {
         securitySchemes: {
           adminApiKey: {
@@ -122,16 +128,61 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
       }),
   );
 
+  rawBodyParsers(app);
   metricsRoutes(app, context);
   healthRoutes(app, context);
-  homeRoutes(app, context);
-  identifierRoutes(app);
-  deviceRoutes(app, context);
-  ruleRoutes(app, context);
-  fileRoutes(app, context);
-  ledgerRoutes(app, context);
   app.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () =>
     app.swagger(),
   );
+  return app;
+}
+
+/** Request bodies read as streams: uploaded files and bulk checks can be hundreds of megabytes. */
+function rawBodyParsers(app: FastifyInstance): void {
+  app.addContentTypeParser(
+    ['text/csv', 'text/plain', 'application/zip', 'application/octet-stream', 'application/x-ndjson'],
+    (_request, payload, done) => done(null, payload),
+  );
+}
+
+/** The registry's app (all-in-one and registry roles). */
+export async function buildApp(context: AppContext): Promise<FastifyInstance> {
+  const app = await baseApp(context, [
+    {
+      name: 'devices',
+      description: 'Device status: block, track, allow, pair; status and history; sightings',
+    },
+    { name: 'check', description: 'Real-time equipment checks over REST: one device, or in bulk' },
+    { name: 'rules', description: 'TAC, IMEI-range and IMSI rules, golden list, reason codes' },
+    { name: 'lists', description: 'Bulk list import (DIRBS formats) and export' },
+    { name: 'tac', description: 'TAC database: GSMA and Osmocom imports, models, history' },
+    {
+      name: 'ledger',
+      description:
+        'Signed, append-only ledger: heads, entries, proofs, snapshots (followed by check nodes and peers)',
+    },
+    { name: 'identifiers', description: 'Identifier catalogue and validation' },
+  ]);
+  homeRoutes(app, context);
+  identifierRoutes(app);
+  deviceRoutes(app, context);
+  checkRoutes(app, context.checks);
+  sightingRoutes(app, context);
+  ruleRoutes(app, context);
+  fileRoutes(app, context);
+  ledgerRoutes(app, context);
+  return app;
+}
+
+export interface CheckNodeContext extends BaseContext {
+  readonly checks: CheckService;
+}
+
+/** A check node's app: health, metrics and the REST checks, answered from its own index. */
+export async function buildCheckNodeApp(context: CheckNodeContext): Promise<FastifyInstance> {
+  const app = await baseApp(context, [
+    { name: 'check', description: 'Real-time equipment checks over REST: one device, or in bulk' },
+  ]);
+  checkRoutes(app, context.checks);
   return app;
 }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Policy } from '../check/policy.ts';
+import type { CheckService } from '../check/service.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { RegistryOperations } from '../registry/operations.ts';
 import type { InstallationInfo, Store } from '../store/index.ts';
@@ -17,4 +18,7 @@ export interface AppContext {
   readonly registry: RegistryOperations;
   /** The key admin endpoints accept as a bearer token. */
   readonly adminApiKey: string;
+  /** The real-time checks (REST status and bulk), from the in-memory index. */
+  readonly checks: CheckService;
+  readiness(): Promise<{ ready: boolean; checks: Record<string, string> }>;
 }

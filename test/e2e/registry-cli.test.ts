@@ -86,6 +86,8 @@ describe('openceir device through the running server that holds the embedded dat
     const env = {
       OPENCEIR_DATA_DIR: path.join(dir, 'data'),
       OPENCEIR_HTTP_PORT: '0',
+      OPENCEIR_SBI_PORT: '0',
+      OPENCEIR_DIAMETER_PORT: '0',
       OPENCEIR_DEMO: '0',
       DATABASE_URL: '',
     };

@@ -22,7 +22,13 @@ afterAll(() => {
 describe('openceir start on PGlite (the embedded default)', () => {
   it('serves health, readiness, the catalogue and identify; stops on SIGTERM; restarts on the same data', async () => {
     const dir = dataDir();
-    const env = { OPENCEIR_HTTP_PORT: '0', OPENCEIR_DATA_DIR: dir, DATABASE_URL: '' };
+    const env = {
+      OPENCEIR_HTTP_PORT: '0',
+      OPENCEIR_SBI_PORT: '0',
+      OPENCEIR_DIAMETER_PORT: '0',
+      OPENCEIR_DATA_DIR: dir,
+      DATABASE_URL: '',
+    };
     const system = await startSystemProcess(env);
     try {
       expect(system.output()).toContain('storage: pglite');
@@ -76,13 +82,15 @@ describe('openceir start on PostgreSQL (DATABASE_URL)', () => {
     try {
       const system = await startSystemProcess({
         OPENCEIR_HTTP_PORT: '0',
+        OPENCEIR_SBI_PORT: '0',
+        OPENCEIR_DIAMETER_PORT: '0',
         OPENCEIR_DATA_DIR: dataDir(),
         DATABASE_URL: database.url,
       });
       try {
         expect(system.output()).toContain('storage: postgres');
         expect((await fetch(`${system.url}/healthz`)).status).toBe(200);
-        expect(await (await fetch(`${system.url}/readyz`)).json()).toEqual({
+        expect(await (await fetch(`${system.url}/readyz`)).json()).toMatchObject({
           status: 'ready',
           checks: { database: 'ok' },
         });

@@ -3,7 +3,10 @@ import { generateKeyPairSync } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
+import { buildIndex } from '../../src/check/build.ts';
+import { IndexFollower } from '../../src/check/follow.ts';
 import { DEFAULT_POLICY, type Policy } from '../../src/check/policy.ts';
+import { CheckService } from '../../src/check/service.ts';
 import { Ledger } from '../../src/ledger/ledger.ts';
 import { HeadSigner } from '../../src/ledger/signing.ts';
 import { RegistryOperations } from '../../src/registry/operations.ts';
@@ -21,6 +24,8 @@ export interface TestApp {
   /** fetch against the app, with the admin key unless `auth: false`. */
   call(path: string, init?: RequestInit & { auth?: boolean; json?: unknown }): Promise<Response>;
   dispose(): Promise<void>;
+  /** Waits until the check index reflects every ledger entry. */
+  caughtUp(): Promise<void>;
 }
 
 export async function createTestApp(
@@ -31,6 +36,11 @@ export async function createTestApp(
   const installation = await ensureInstallation(testStore.store, '0.0.0-test');
   const ledger = new Ledger(testStore.store, new HeadSigner(generateKeyPairSync('ed25519').privateKey));
   await ledger.init();
+  const policy = options.policy ?? DEFAULT_POLICY;
+  const { index } = await buildIndex(testStore.store.db);
+  const checks = new CheckService({ policy, index, recorder: null, overload: null });
+  const follower = new IndexFollower(checks, ledger);
+  ledger.subscribe(() => follower.wake());
   const context: AppContext = {
     store: testStore.store,
     logger: pino({ level: 'silent' }),
@@ -41,6 +51,15 @@ export async function createTestApp(
     policy: options.policy ?? DEFAULT_POLICY,
     registry: new RegistryOperations(ledger, options.policy ?? DEFAULT_POLICY, 'admin-api'),
     adminApiKey: TEST_ADMIN_KEY,
+    checks,
+    readiness: async (): Promise<{ ready: boolean; checks: Record<string, string> }> => {
+      try {
+        await testStore.store.ping();
+        return { ready: true, checks: { database: 'ok' } };
+      } catch (error) {
+        return { ready: false, checks: { database: (error as Error).message } };
+      }
+    },
   };
   const app = await buildApp(context);
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -58,6 +77,7 @@ export async function createTestApp(
       }
       return fetch(`${base}${path}`, { ...init, headers, body });
     },
+    caughtUp: () => follower.catchUp(),
     dispose: async () => {
       await app.close();
       if (!options.store) await testStore.dispose();

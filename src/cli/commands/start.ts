@@ -1,5 +1,5 @@
-/** `openceir start`: runs the whole system until SIGTERM or SIGINT, then shuts down cleanly. */
-import type { Command } from 'commander';
+/** `openceir start`: runs OpenCEIR in its role until SIGTERM or SIGINT, then shuts down cleanly. */
+import { type Command, Option } from 'commander';
 import { pino } from 'pino';
 import { type Config, loadConfig } from '../../config/load.ts';
 import { type RunningSystem, startSystem } from '../../server.ts';
@@ -7,7 +7,9 @@ import { VERSION } from '../../version.ts';
 
 function banner(config: Config, system: RunningSystem): string {
   const { httpUrl } = system;
-  const storage = `${system.store.kind} ${system.store.location}`;
+  const storage = system.store
+    ? `storage: ${system.store.kind} ${system.store.location}`
+    : `following ${config.follow.url}`;
   const demo = system.demo
     ? [
         `  Demo data       loaded: ${system.demo.devices} devices, ${system.demo.tacs} TACs, ${system.demo.entries} ledger entries`,
@@ -16,16 +18,33 @@ function banner(config: Config, system: RunningSystem): string {
   const examples = system.examples.map(
     (e) => `                  ${e.label.padEnd(20)} node bin/openceir.js device status ${e.imei}`,
   );
+  const checks = [
+    ...(system.sbiUrl
+      ? [`  N5g-eir (5G)    ${system.sbiUrl}/n5g-eir-eic/v1/equipment-status?pei=imeisv-4370816125816151`]
+      : []),
+    ...(system.diameter
+      ? [
+          `  S13 (4G)        TCP ${system.diameter.host}:${system.diameter.port}, Origin-Host ${config.diameter.originHost}`,
+        ]
+      : []),
+  ];
+  const registry = system.store
+    ? [
+        `  API docs        ${httpUrl}/docs`,
+        `  OpenAPI         ${httpUrl}/openapi.json`,
+        `  Identify        ${httpUrl}/api/v1/identify?value=imeisv-4370816125816151`,
+        `  Ledger head     ${httpUrl}/ledger/v1/head`,
+      ]
+    : [];
   return [
-    `OpenCEIR ${VERSION} is running (storage: ${storage}).`,
+    `OpenCEIR ${VERSION} is running as ${system.role} (${storage}).`,
     '',
     `  Home            ${httpUrl}/`,
-    `  API docs        ${httpUrl}/docs`,
-    `  OpenAPI         ${httpUrl}/openapi.json`,
-    `  Identify        ${httpUrl}/api/v1/identify?value=imeisv-4370816125816151`,
+    ...registry,
+    `  Check (REST)    ${httpUrl}/api/v1/devices/{imei}/status`,
+    ...checks,
     `  Health          ${httpUrl}/healthz   ready: ${httpUrl}/readyz`,
     `  Metrics         ${httpUrl}/metrics`,
-    `  Ledger head     ${httpUrl}/ledger/v1/head`,
     `  Admin API key   ${system.adminApiKeyFile ?? '(OPENCEIR_ADMIN_API_KEY)'}`,
     ...demo,
     ...(examples.length > 0 ? ['  Try', ...examples] : []),
@@ -42,15 +61,28 @@ export function startCommand(program: Command): void {
   program
     .command('start')
     .description(
-      'start the all-in-one system: REST API, OpenAPI UI, health and metrics, on PGlite or PostgreSQL',
+      'start OpenCEIR: all-in-one (registry, REST, N5g-eir, S13) by default, or --role registry / check-node',
     )
     .option(
       '-c, --config <file>',
       'YAML configuration file (default: $OPENCEIR_CONFIG, then ./openceir.yaml)',
     )
-    .action(async (options: { config?: string }) => {
-      const config = loadConfig({ file: options.config });
-      const logger = pino({ level: config.logLevel, base: { service: 'openceir' } });
+    .addOption(
+      new Option('--role <role>', 'all-in-one, registry, or check-node (OPENCEIR_ROLE)').choices([
+        'all-in-one',
+        'registry',
+        'check-node',
+      ]),
+    )
+    .option('--follow <url>', 'check-node: the registry to follow (OPENCEIR_FOLLOW)')
+    .action(async (options: { config?: string; role?: string; follow?: string }) => {
+      const env = {
+        ...process.env,
+        ...(options.role ? { OPENCEIR_ROLE: options.role } : {}),
+        ...(options.follow ? { OPENCEIR_FOLLOW: options.follow } : {}),
+      };
+      const config = loadConfig({ file: options.config, env });
+      const logger = pino({ level: config.logLevel, base: { service: 'openceir', node: config.nodeName } });
       const system = await startSystem(config, logger);
       process.stdout.write(banner(config, system));
 

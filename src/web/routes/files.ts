@@ -20,7 +20,6 @@ import type { AppContext } from '../context.ts';
 import { problem, sendKnownError } from '../errors.ts';
 import { Problem } from '../problem.ts';
 
-const UPLOAD_TYPES = ['text/csv', 'text/plain', 'application/zip', 'application/octet-stream'];
 const MAX_UPLOAD = 2 * 1024 ** 3;
 
 /** Streams the request body into a temporary file, so a million-row list never sits in memory. */
@@ -79,7 +78,6 @@ const flag = (description: string) => Type.Optional(Type.Boolean({ description }
 
 export function fileRoutes(app: FastifyInstance, context: AppContext): void {
   const { registry } = context;
-  app.addContentTypeParser(UPLOAD_TYPES, (_request, payload, done) => done(null, payload));
 
   app.post<{
     Params: { type: ImportType };

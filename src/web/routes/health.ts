@@ -1,7 +1,7 @@
 /** Liveness and readiness for orchestrators and load balancers. */
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import type { AppContext } from '../context.ts';
+import type { BaseContext } from '../app.ts';
 
 const Health = Type.Object({
   status: Type.Literal('ok'),
@@ -11,10 +11,12 @@ const Health = Type.Object({
 
 const Readiness = Type.Object({
   status: Type.Union([Type.Literal('ready'), Type.Literal('not-ready')]),
-  checks: Type.Record(Type.String(), Type.String(), { description: 'Each dependency: "ok" or the error' }),
+  checks: Type.Record(Type.String(), Type.String(), {
+    description: 'Each dependency: "ok" or what is wrong',
+  }),
 });
 
-export function healthRoutes(app: FastifyInstance, context: AppContext): void {
+export function healthRoutes(app: FastifyInstance, context: BaseContext): void {
   app.get(
     '/healthz',
     {
@@ -38,19 +40,16 @@ export function healthRoutes(app: FastifyInstance, context: AppContext): void {
       config: { access: 'public' },
       schema: {
         tags: ['operations'],
-        summary: 'Readiness: the database answers',
+        summary:
+          'Readiness: the database (registry) or the check index (check node) can serve; what is degraded',
         response: { 200: Readiness, 503: Readiness },
       },
     },
     async (_request, reply) => {
-      try {
-        await context.store.ping();
-        return { status: 'ready' as const, checks: { database: 'ok' } };
-      } catch (error) {
-        return reply
-          .code(503)
-          .send({ status: 'not-ready' as const, checks: { database: (error as Error).message } });
-      }
+      const { ready, checks } = await context.readiness();
+      return reply
+        .code(ready ? 200 : 503)
+        .send({ status: ready ? ('ready' as const) : ('not-ready' as const), checks });
     },
   );
 }

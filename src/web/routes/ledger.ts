@@ -8,8 +8,12 @@
  *   GET /ledger/v1/public-key           the signing key (PEM)
  * Heads, proofs and keys are public (hashes only); entries name subscribers, so they need a key.
  */
+
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { buildIndex } from '../../check/build.ts';
+import { serializeIndex } from '../../check/snapshot.ts';
 import { headToJson } from '../../ledger/signing.ts';
 import type { AppContext } from '../context.ts';
 import { sendKnownError } from '../errors.ts';
@@ -175,6 +179,22 @@ export function ledgerRoutes(app: FastifyInstance, context: AppContext): void {
       },
     },
     handler: async () => context.registry.verify(),
+  });
+
+  app.get('/ledger/v1/snapshot', {
+    config: { access: 'admin' },
+    schema: {
+      tags: ['ledger'],
+      summary: 'The check index at the current ledger position, for a check node to start from',
+      description:
+        'Binary (application/octet-stream): the current lists in the check index layout, with the ledger position and ' +
+        'frontier they reflect. A check node verifies it against a signed head before it answers from it.',
+    },
+    handler: async (_request, reply) => {
+      const { index, frontier } = await buildIndex(context.store.db);
+      reply.type('application/octet-stream').header('x-ledger-position', String(index.position));
+      return reply.send(Readable.from(serializeIndex(index, frontier)));
+    },
   });
 
   app.get('/ledger/v1/public-key', {

@@ -1,9 +1,9 @@
 /** Prometheus exposition of every metric registered by the parts, plus HTTP request metrics. */
 import type { FastifyInstance } from 'fastify';
 import { Histogram } from 'prom-client';
-import type { AppContext } from '../context.ts';
+import type { BaseContext } from '../app.ts';
 
-export function metricsRoutes(app: FastifyInstance, context: AppContext): void {
+export function metricsRoutes(app: FastifyInstance, context: BaseContext): void {
   const duration = new Histogram({
     name: 'openceir_http_request_duration_seconds',
     help: 'Duration of HTTP requests to the portal and REST API, by route and status code',

@@ -1,0 +1,77 @@
+/**
+ * A registry's ledger seen over HTTP, for followers (check nodes now; operator EIRs and peers later):
+ * signed heads verified with the registry's pinned public key, entries from a position, and the
+ * check-index snapshot to start from. Every head is checked before it is believed.
+ */
+import type { Entry } from './entry.ts';
+import { headFromJson, type TreeHead, type TreeHeadJson, verifyHead } from './signing.ts';
+
+export interface LedgerSource {
+  head(): Promise<TreeHead>;
+  entries(start: number, limit: number): Promise<Entry[]>;
+}
+
+export class RemoteLedgerError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RemoteLedgerError';
+  }
+}
+
+export class RemoteLedger implements LedgerSource {
+  constructor(
+    readonly url: string,
+    private readonly apiKey: string | null,
+    /** The registry's signing key (PEM); heads signed by anything else are refused. */
+    private readonly publicKeyPem: string,
+    private readonly timeoutMs = 10_000,
+  ) {}
+
+  private async get(path: string): Promise<Response> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.url}${path}`, {
+        headers: this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {},
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      throw new RemoteLedgerError(
+        `registry ${this.url} unreachable: ${(error as Error).cause ?? (error as Error).message}`,
+      );
+    }
+    if (!response.ok)
+      throw new RemoteLedgerError(`registry ${this.url}${path.split('?')[0]} answered ${response.status}`);
+    return response;
+  }
+
+  async head(): Promise<TreeHead> {
+    const head = headFromJson((await (await this.get('/ledger/v1/head')).json()) as TreeHeadJson);
+    if (!verifyHead(head, this.publicKeyPem))
+      throw new RemoteLedgerError(`the registry's head of size ${head.size} is not signed by its key`);
+    return head;
+  }
+
+  async entries(start: number, limit: number): Promise<Entry[]> {
+    const body = (await (
+      await this.get(`/ledger/v1/entries?start=${start}&limit=${Math.min(limit, 10_000)}`)
+    ).json()) as { entries: Entry[] };
+    return body.entries;
+  }
+
+  /** The check-index snapshot the registry builds now (bytes of check/snapshot.ts). */
+  async snapshot(): Promise<Buffer> {
+    return Buffer.from(await (await this.get('/ledger/v1/snapshot')).arrayBuffer());
+  }
+
+  /** The registry's signing key, for trust on first use when none is configured. */
+  static async publicKey(url: string, timeoutMs = 10_000): Promise<string> {
+    const response = await fetch(`${url}/ledger/v1/public-key`, {
+      signal: AbortSignal.timeout(timeoutMs),
+    }).catch((error: Error) => {
+      throw new RemoteLedgerError(`registry ${url} unreachable: ${error.cause ?? error.message}`);
+    });
+    if (!response.ok)
+      throw new RemoteLedgerError(`registry ${url} answered ${response.status} for its public key`);
+    return response.text();
+  }
+}
