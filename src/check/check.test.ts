@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parseEquipment, parsePei } from '../identifiers/index.ts';
 import { type Entry, goldenHash } from '../ledger/entry.ts';
 import { check, readEquipment } from './check.ts';
 import { CheckIndex } from './index.ts';
@@ -126,5 +128,36 @@ describe('check(identity)', () => {
       malformed: false,
     });
     expect(readEquipment('serial-1')).toEqual({ deviceKey: null, svn: null, malformed: true });
+  });
+
+  it('reads the forms networks send as a full parse does', () => {
+    const full = (value: string) => {
+      const trimmed = value.trim();
+      if (/^(imei|imeisv|mac|eui)-/i.test(trimmed)) {
+        const pei = parsePei(trimmed, { source: 'network' });
+        if (!pei.ok) return { deviceKey: null, svn: null, malformed: true };
+        if (pei.value.form === 'imei')
+          return { deviceKey: pei.value.imei.deviceKey, svn: null, malformed: false };
+        if (pei.value.form === 'imeisv')
+          return { deviceKey: pei.value.imeisv.deviceKey, svn: pei.value.imeisv.svn, malformed: false };
+        return { deviceKey: null, svn: null, malformed: false };
+      }
+      const parsed = parseEquipment(trimmed, { source: 'network' });
+      if (!parsed.ok) return { deviceKey: null, svn: null, malformed: true };
+      const svn = parsed.value.kind === 'imeisv' ? parsed.value.svn : null;
+      return { deviceKey: parsed.value.deviceKey, svn, malformed: false };
+    };
+    fc.assert(
+      fc.property(
+        fc.constantFrom('', 'imei-', 'IMEI-', 'imeisv-', 'ImeiSv-', ' ', 'mac-'),
+        fc.stringMatching(/^[0-9]{12,17}$/),
+        fc.constantFrom('', ' ', '\t'),
+        (prefix, digits, suffix) => {
+          const value = `${prefix}${digits}${suffix}`;
+          expect(readEquipment(value)).toEqual(full(value));
+        },
+      ),
+      { numRuns: 5000 },
+    );
   });
 });

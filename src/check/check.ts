@@ -25,6 +25,7 @@ export interface CheckResult extends Verdict {
   readonly msisdn: string | null;
 }
 
+const FAST_FORM = /^(imei-|imeisv-)?([0-9]{14,16})$/i;
 const IMSI = /^(?:imsi-)?([0-9]{5,15})$/;
 const MSISDN = /^(?:msisdn-)?\+?([0-9]{5,15})$/;
 
@@ -35,6 +36,15 @@ export function readEquipment(text: string): {
   malformed: boolean;
 } {
   const value = text.trim();
+  // The forms networks send, read without a full parse (the answer is the same as below's).
+  const plain = FAST_FORM.exec(value);
+  if (plain) {
+    const prefix = plain[1]?.toLowerCase();
+    const digits = plain[2]!;
+    const n = digits.length;
+    if (prefix === undefined || (prefix === 'imei-' && n === 15) || (prefix === 'imeisv-' && n === 16))
+      return { deviceKey: digits.slice(0, 14), svn: n === 16 ? digits.slice(14) : null, malformed: false };
+  }
   if (/^(imei|imeisv|mac|eui)-/i.test(value)) {
     const pei = parsePei(value, { source: 'network' });
     if (!pei.ok) return { deviceKey: null, svn: null, malformed: true };
@@ -58,5 +68,14 @@ export function check(index: CheckIndex, policy: Policy, identity: Identity, now
   const imsi = identity.imsi ? (IMSI.exec(identity.imsi.trim())?.[1] ?? null) : null;
   const msisdn = identity.msisdn ? (MSISDN.exec(identity.msisdn.trim())?.[1] ?? null) : null;
   const verdict = decide(index.facts(equipment.deviceKey, imsi, now, equipment.malformed), policy);
-  return { ...verdict, deviceKey: equipment.deviceKey, svn: equipment.svn, imsi, msisdn };
+  return {
+    status: verdict.status,
+    matched: verdict.matched,
+    reasons: verdict.reasons,
+    rule: verdict.rule,
+    deviceKey: equipment.deviceKey,
+    svn: equipment.svn,
+    imsi,
+    msisdn,
+  };
 }

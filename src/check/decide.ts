@@ -112,18 +112,13 @@ function blockReasons(facts: CheckFacts): string[] {
 }
 
 function fromReasons(reasons: readonly FactReason[]): Verdict | null {
-  for (const status of ['blocked', 'tracked', 'allowed'] as const) {
-    const matching = reasons.filter((r) => r.status === status);
-    if (matching.length > 0) {
-      return {
-        status,
-        matched: 'device',
-        reasons: matching.map((r) => ({ code: r.reason, source: r.source, since: r.since })),
-        rule: null,
-      };
-    }
-  }
-  return null;
+  if (reasons.length === 0) return null;
+  let status: DeviceStatus = reasons[0]!.status;
+  for (const r of reasons) if (SEVERITY[r.status]! > SEVERITY[status]!) status = r.status;
+  const matching: VerdictReason[] = [];
+  for (const r of reasons)
+    if (r.status === status) matching.push({ code: r.reason, source: r.source, since: r.since });
+  return { status, matched: 'device', reasons: matching, rule: null };
 }
 
 export function decide(facts: CheckFacts, policy: Policy): Verdict {

@@ -38,6 +38,10 @@ export interface IndexParts {
 }
 
 const placeholder = { seq: -1, reference: null, attributes: null } as const;
+const NONE: readonly ActiveReason[] = Object.freeze([]);
+const REASON_CACHE_SIZE = 200_000;
+
+const lasting = (r: ActiveReason) => r.expiresAt === null;
 
 export class CheckIndex {
   private base: DeviceTable;
@@ -48,6 +52,7 @@ export class CheckIndex {
   private ruleMap: Map<string, Rule>;
   private ruleSet: RuleSet;
   private applied: number;
+  private reasonCache = new Map<number, readonly ActiveReason[]>();
 
   constructor(parts: IndexParts) {
     this.base = parts.devices;
@@ -83,14 +88,26 @@ export class CheckIndex {
     const changed = this.devices.get(key);
     if (changed) return changed;
     const i = this.base.find(key);
-    if (i < 0) return [];
-    const since = isoOfDay(this.base.sinceDays[i]!);
-    return this.base.sets[this.base.setIds[i]!]!.map((t) => ({
-      ...t,
-      since,
-      expiresAt: null,
-      ...placeholder,
-    }));
+    if (i < 0) return NONE;
+    return this.baseReasons(this.base.setIds[i]!, this.base.sinceDays[i]!);
+  }
+
+  /**
+   * The reasons of a base device: one frozen list per (reason set, day) shared by every device that
+   * has them, so a lookup allocates nothing. The cache is bounded; past its size it starts over.
+   */
+  private baseReasons(setId: number, day: number): readonly ActiveReason[] {
+    const slot = setId * 65_536 + day;
+    let reasons = this.reasonCache.get(slot);
+    if (reasons === undefined) {
+      const since = isoOfDay(day);
+      reasons = Object.freeze(
+        this.base.sets[setId]!.map((t) => Object.freeze({ ...t, since, expiresAt: null, ...placeholder })),
+      );
+      if (this.reasonCache.size >= REASON_CACHE_SIZE) this.reasonCache.clear();
+      this.reasonCache.set(slot, reasons);
+    }
+    return reasons;
   }
 
   pairingOf(deviceKey: string, imsi: string): Pairing | null {
@@ -113,12 +130,13 @@ export class CheckIndex {
   /** What `decide` needs about a device and SIM, at time `now` (ms). */
   facts(deviceKey: string | null, imsi: string | null, now: number, malformed = false): CheckFacts {
     const rules = this.ruleSet.match(deviceKey, imsi, now);
-    let reasons: FactReason[] = [];
+    let reasons: readonly FactReason[] = NONE;
     let pairing: Pairing | null = null;
     if (deviceKey !== null) {
-      reasons = this.reasonsOf(Number(deviceKey)).filter(
-        (r) => r.expiresAt === null || Date.parse(r.expiresAt) > now,
-      );
+      const all = this.reasonsOf(Number(deviceKey));
+      reasons = all.every(lasting)
+        ? all
+        : all.filter((r) => r.expiresAt === null || Date.parse(r.expiresAt) > now);
       if (imsi !== null) {
         pairing = this.pairingOf(deviceKey, imsi);
         if (pairing?.expiresAt && Date.parse(pairing.expiresAt) <= now) pairing = null;
@@ -152,7 +170,9 @@ export class CheckIndex {
         const key = Number(t.deviceKey);
         state.devices.set(
           t.deviceKey,
-          new Map(this.reasonsOf(key).map((r) => [reasonSlot(r.status, r.reason, r.source, r.list), r])),
+          new Map(
+            this.reasonsOf(key).map((r) => [reasonSlot(r.status, r.reason, r.source, r.list), { ...r }]),
+          ),
         );
         applyEntry(state, entry);
         this.devices.set(key, [...(state.devices.get(t.deviceKey)?.values() ?? [])]);
@@ -267,6 +287,7 @@ export class CheckIndex {
 
     // The swap: one synchronous step between two checks.
     this.base = builder.build();
+    this.reasonCache = new Map();
     this.pairingBase = PairingTable.from(pairs);
     for (const [key, reasons] of frozenDevices)
       if (!keep.has(key) && this.devices.get(key) === reasons) this.devices.delete(key);

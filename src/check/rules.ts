@@ -45,6 +45,20 @@ function containing(r: Ranges, value: number): FactRule[] {
 /** IMSIs compare as numbers of the same length: "1" + digits keeps the length and the leading zeros. */
 export const imsiNumber = (imsi: string) => Number(`1${imsi}`);
 
+export interface RuleMatch {
+  readonly golden: FactRule | null;
+  readonly tacRule: FactRule | null;
+  readonly imeiRanges: readonly FactRule[];
+  readonly imsiRules: readonly FactRule[];
+}
+
+const NO_MATCH: RuleMatch = Object.freeze({
+  golden: null,
+  tacRule: null,
+  imeiRanges: Object.freeze([]),
+  imsiRules: Object.freeze([]),
+});
+
 export class RuleSet {
   private readonly tac = new Map<string, FactRule>();
   private readonly golden = new Map<string, FactRule>();
@@ -85,8 +99,13 @@ export class RuleSet {
     return found !== undefined && Date.parse(found.expiresAt!) <= now;
   }
 
-  match(deviceKey: string | null, imsi: string | null, now: number) {
-    const keep = (rule: FactRule | undefined) => (rule && !this.lapsed(rule, now) ? rule : null);
+  private keep(rule: FactRule | undefined, now: number): FactRule | null {
+    return rule && !this.lapsed(rule, now) ? rule : null;
+  }
+
+  match(deviceKey: string | null, imsi: string | null, now: number): RuleMatch {
+    if (this.all.size === 0) return NO_MATCH;
+    const keep = (rule: FactRule | undefined) => this.keep(rule, now);
     let golden: FactRule | null = null;
     let tacRule: FactRule | null = null;
     let imeiRanges: FactRule[] = [];

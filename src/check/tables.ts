@@ -45,6 +45,25 @@ export class DeviceTable {
     const snr = key % 1e6;
     let lo = this.offsets[block]!;
     let hi = this.offsets[block + 1]!;
+    // Serials within a TAC are spread fairly evenly: a few interpolation steps narrow the range to a
+    // handful of entries (memory reads are what a lookup costs), then a binary search ends it, so a
+    // skewed block costs no more than a plain binary search.
+    for (let step = 0; step < 3 && hi - lo > 16; step++) {
+      const first = this.snrs[lo]!;
+      const last = this.snrs[hi - 1]!;
+      if (snr < first || snr > last) return -1;
+      const guess = lo + Math.floor(((snr - first) / (last - first + 1)) * (hi - lo));
+      const value = this.snrs[guess]!;
+      if (value === snr) return guess;
+      // Then a bracket of the neighbours on the same cache line or the next.
+      if (value < snr) {
+        lo = guess + 1;
+        if (lo + 8 < hi && this.snrs[lo + 8]! >= snr) hi = lo + 9;
+      } else {
+        hi = guess;
+        if (hi - 9 >= lo && this.snrs[hi - 9]! < snr) lo = hi - 8;
+      }
+    }
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const value = this.snrs[mid]!;
