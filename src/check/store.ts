@@ -5,13 +5,17 @@ import type { Sighting } from './sightings.ts';
 
 const p = (value: unknown) => sql.param(value);
 
-/** Stores a batch; a sighting already stored (same id) is left as it is. */
+/**
+ * Stores a batch; a sighting already stored (same id) is left as it is. Columns travel as text arrays,
+ * where the drivers turn a null into an empty string: an empty optional field is stored as null.
+ */
 export async function storeSightings(db: Executor, batch: readonly Sighting[]): Promise<void> {
   if (batch.length === 0) return;
   const col = <T>(f: (s: Sighting) => T) => p(batch.map(f));
   await db.execute(sql`
     insert into sighting (id, time, device_key, equipment, svn, imsi, msisdn, status, matched, reasons, protocol, node, peer, network, location)
-    select id, time::timestamptz, device_key, equipment, svn, imsi, msisdn, status, matched, string_to_array(reasons, '|'), protocol, node, peer, network, location
+    select id, time::timestamptz, nullif(device_key, ''), equipment, nullif(svn, ''), nullif(imsi, ''), nullif(msisdn, ''), status, matched,
+           coalesce(string_to_array(nullif(reasons, ''), '|'), '{}'), protocol, node, nullif(peer, ''), nullif(network, ''), nullif(location, '')
     from unnest(${col((s) => s.id)}::text[], ${col((s) => s.time)}::text[], ${col((s) => s.deviceKey)}::text[], ${col((s) => s.equipment)}::text[],
                 ${col((s) => s.svn)}::text[], ${col((s) => s.imsi)}::text[], ${col((s) => s.msisdn)}::text[], ${col((s) => s.status)}::text[],
                 ${col((s) => s.matched)}::text[], ${col((s) => s.reasons.join('|'))}::text[], ${col((s) => s.protocol)}::text[],

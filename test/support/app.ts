@@ -1,5 +1,8 @@
 /** A running registry app on a fresh database, for API tests: real HTTP on loopback. */
 import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
@@ -7,6 +10,8 @@ import { buildIndex } from '../../src/check/build.ts';
 import { IndexFollower } from '../../src/check/follow.ts';
 import { DEFAULT_POLICY, type Policy } from '../../src/check/policy.ts';
 import { CheckService } from '../../src/check/service.ts';
+import { SightingRecorder } from '../../src/check/sightings.ts';
+import { storeSightings } from '../../src/check/store.ts';
 import { Ledger } from '../../src/ledger/ledger.ts';
 import { HeadSigner } from '../../src/ledger/signing.ts';
 import { RegistryOperations } from '../../src/registry/operations.ts';
@@ -24,13 +29,15 @@ export interface TestApp {
   /** fetch against the app, with the admin key unless `auth: false`. */
   call(path: string, init?: RequestInit & { auth?: boolean; json?: unknown }): Promise<Response>;
   dispose(): Promise<void>;
+  /** Ships the sightings recorded so far to the database (with `sightings: true`). */
+  shipSightings(): Promise<void>;
   /** Waits until the check index reflects every ledger entry. */
   caughtUp(): Promise<void>;
 }
 
 export async function createTestApp(
   engine: Engine,
-  options: { policy?: Policy; store?: TestStore } = {},
+  options: { policy?: Policy; store?: TestStore; sightings?: boolean } = {},
 ): Promise<TestApp> {
   const testStore = options.store ?? (await createTestStore(engine));
   const installation = await ensureInstallation(testStore.store, '0.0.0-test');
@@ -38,7 +45,18 @@ export async function createTestApp(
   await ledger.init();
   const policy = options.policy ?? DEFAULT_POLICY;
   const { index } = await buildIndex(testStore.store.db);
-  const checks = new CheckService({ policy, index, recorder: null, overload: null });
+  // Sightings as the all-in-one server keeps them: written ahead to a directory, shipped to the database.
+  const sightingDir = options.sightings ? mkdtempSync(path.join(os.tmpdir(), 'openceir-sightings-')) : null;
+  const recorder = sightingDir
+    ? new SightingRecorder({
+        dir: sightingDir,
+        node: 'test-node',
+        intervalMs: 50,
+        ship: (batch) => storeSightings(testStore.store.db, batch),
+      })
+    : null;
+  recorder?.start();
+  const checks = new CheckService({ policy, index, recorder, overload: null });
   const follower = new IndexFollower(checks, ledger);
   ledger.subscribe(() => follower.wake());
   const context: AppContext = {
@@ -78,8 +96,13 @@ export async function createTestApp(
       return fetch(`${base}${path}`, { ...init, headers, body });
     },
     caughtUp: () => follower.catchUp(),
+    shipSightings: async () => {
+      await recorder?.shipPending();
+    },
     dispose: async () => {
       await app.close();
+      await recorder?.close();
+      if (sightingDir) rmSync(sightingDir, { recursive: true, force: true });
       if (!options.store) await testStore.dispose();
     },
   };
