@@ -340,6 +340,7 @@ async function startCheckNode(config: Config, logger: Logger): Promise<RunningSy
     const follower = new IndexFollower(checks, source, {
       frontier,
       intervalMs: 250,
+      longPollMs: 20_000,
       onProblem: (problem) => logger.warn({ problem }, 'following the registry'),
     });
     follower.start();

@@ -27,6 +27,11 @@ export interface FollowerOptions {
   readonly frontier?: readonly string[] | null;
   /** Fold the overlay into the base when it holds this many devices and pairings. */
   readonly compactAt?: number;
+  /**
+   * Long poll: hold a request for a new head open this long (ms), so that a change reaches the index
+   * as soon as it is committed rather than at the next interval. 0: poll every `intervalMs` only.
+   */
+  readonly longPollMs?: number;
   readonly onApplied?: (position: number) => void;
   readonly onProblem?: (problem: string) => void;
 }
@@ -40,6 +45,7 @@ export class IndexFollower {
   private again = false;
   private stopped = false;
   private state: FollowerStatus;
+  private readonly abort = new AbortController();
 
   constructor(
     private readonly service: CheckService,
@@ -73,10 +79,33 @@ export class IndexFollower {
       this.timer.unref();
     };
     tick();
+    if (this.options.longPollMs) void this.longPoll(this.options.longPollMs);
+  }
+
+  /** Waits on the registry for a head beyond the index, and wakes the follower when one comes. */
+  private async longPoll(waitMs: number): Promise<void> {
+    const pause = () => new Promise((resolve) => setTimeout(resolve, this.options.intervalMs ?? 250).unref());
+    while (!this.stopped) {
+      try {
+        const head = await this.source.head({
+          after: this.service.index.position,
+          waitMs,
+          signal: this.abort.signal,
+        });
+        if (head.size > this.service.index.position) {
+          this.wake();
+          if (this.running) await this.running;
+        }
+      } catch {
+        // Unreachable or refused: the interval's rounds report it; try again after a pause.
+        await pause();
+      }
+    }
   }
 
   stop(): void {
     this.stopped = true;
+    this.abort.abort();
     if (this.timer) clearTimeout(this.timer);
   }
 

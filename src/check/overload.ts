@@ -28,8 +28,10 @@ export class OverloadGuard {
     let expected = Date.now() + sample;
     const tick = () => {
       const now = Date.now();
-      // Smoothed, so that one long GC pause does not refuse a burst of checks.
-      this.delay = this.delay * 0.5 + Math.max(0, now - expected) * 0.5;
+      // Smoothed, and each sample capped at twice the limit: one long stall (a GC pause, start-up work)
+      // does not refuse checks; only a loop that stays behind for two samples in a row does.
+      const late = Math.min(Math.max(0, now - expected), 2 * this.options.maxDelayMs);
+      this.delay = this.delay * 0.5 + late * 0.5;
       expected = now + sample;
       this.timer = setTimeout(tick, sample);
       this.timer.unref();

@@ -6,8 +6,15 @@
 import type { Entry } from './entry.ts';
 import { headFromJson, type TreeHead, type TreeHeadJson, verifyHead } from './signing.ts';
 
+/** Wait for a head beyond a size: the registry answers as soon as there is one, or after `waitMs`. */
+export interface HeadWait {
+  readonly after: number;
+  readonly waitMs: number;
+  readonly signal?: AbortSignal;
+}
+
 export interface LedgerSource {
-  head(): Promise<TreeHead>;
+  head(wait?: HeadWait): Promise<TreeHead>;
   entries(start: number, limit: number): Promise<Entry[]>;
 }
 
@@ -27,12 +34,13 @@ export class RemoteLedger implements LedgerSource {
     private readonly timeoutMs = 10_000,
   ) {}
 
-  private async get(path: string): Promise<Response> {
+  private async get(path: string, waitMs = 0, signal?: AbortSignal): Promise<Response> {
     let response: Response;
+    const timeout = AbortSignal.timeout(this.timeoutMs + waitMs);
     try {
       response = await fetch(`${this.url}${path}`, {
         headers: this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {},
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
       });
     } catch (error) {
       throw new RemoteLedgerError(
@@ -44,8 +52,10 @@ export class RemoteLedger implements LedgerSource {
     return response;
   }
 
-  async head(): Promise<TreeHead> {
-    const head = headFromJson((await (await this.get('/ledger/v1/head')).json()) as TreeHeadJson);
+  async head(wait?: HeadWait): Promise<TreeHead> {
+    const path = wait ? `/ledger/v1/head?after=${wait.after}&wait=${wait.waitMs}` : '/ledger/v1/head';
+    const response = await this.get(path, wait?.waitMs ?? 0, wait?.signal);
+    const head = headFromJson((await response.json()) as TreeHeadJson);
     if (!verifyHead(head, this.publicKeyPem))
       throw new RemoteLedgerError(`the registry's head of size ${head.size} is not signed by its key`);
     return head;

@@ -334,6 +334,32 @@ describe.each(ENGINES)('registry API [%s]', (engine) => {
       expect(leafHash(Buffer.alloc(0))).toHaveLength(32);
     });
 
+    it('a follower’s long poll for a new head answers as soon as an entry is committed', async () => {
+      const head = (await (await t.call('/ledger/v1/head', { auth: false })).json()) as { treeSize: number };
+      // Nothing new: the head as it is, after the wait.
+      let started = performance.now();
+      const idle = (await (
+        await t.call(`/ledger/v1/head?after=${head.treeSize}&wait=200`, { auth: false })
+      ).json()) as { treeSize: number };
+      expect(idle.treeSize).toBe(head.treeSize);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(190);
+      // A tree already larger than `after`: at once.
+      const behind = (await (await t.call(`/ledger/v1/head?after=0&wait=30000`, { auth: false })).json()) as {
+        treeSize: number;
+      };
+      expect(behind.treeSize).toBe(head.treeSize);
+      // An append while waiting: the new head, well before the wait ends.
+      started = performance.now();
+      const waiting = t.call(`/ledger/v1/head?after=${head.treeSize}&wait=30000`, { auth: false });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect((await post('/api/v1/devices/353918057000016/block', { reason: 'stolen' })).status).toBe(200);
+      const next = (await (await waiting).json()) as { treeSize: number };
+      expect(next.treeSize).toBe(head.treeSize + 1);
+      expect(performance.now() - started).toBeLessThan(20_000);
+      const tooLong = await t.call(`/ledger/v1/head?after=0&wait=600000`, { auth: false });
+      expect(tooLong.status).toBe(400);
+    });
+
     it('ledger verify passes over everything the API did', async () => {
       const report = await verifyLedger(t.context.store.db);
       expect(report.problems).toEqual([]);

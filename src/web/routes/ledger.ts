@@ -1,6 +1,6 @@
 /**
  * The ledger read API that check nodes, operator EIRs and peer registries follow (docs/ledger.md):
- *   GET /ledger/v1/head                 the latest signed tree head
+ *   GET /ledger/v1/head?after&wait      the latest signed tree head (a long poll with after and wait)
  *   GET /ledger/v1/heads?after=ID       every signed head, in order
  *   GET /ledger/v1/entries?start&limit  entries from a position
  *   GET /ledger/v1/proofs/inclusion     RFC 9162 inclusion proof
@@ -14,7 +14,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { buildIndex } from '../../check/build.ts';
 import { serializeIndex } from '../../check/snapshot.ts';
-import { headToJson } from '../../ledger/signing.ts';
+import { headToJson, type TreeHead } from '../../ledger/signing.ts';
 import type { AppContext } from '../context.ts';
 import { sendKnownError } from '../errors.ts';
 import { Problem } from '../problem.ts';
@@ -39,16 +39,59 @@ const Proof = Type.Object({
   proof: Type.Array(Type.String({ description: 'base64 SHA-256' })),
 });
 
+/** The longest a follower's long poll for a new head is held. */
+const MAX_WAIT_MS = 30_000;
+
 const b64 = (hashes: Buffer[]) => hashes.map((h) => h.toString('base64'));
 const nat = (description: string) => Type.Integer({ minimum: 0, description });
 
 export function ledgerRoutes(app: FastifyInstance, context: AppContext): void {
   const { ledger } = context;
 
-  app.get('/ledger/v1/head', {
+  // Long polls waiting for a new head: answered at once when the server closes, so it need not wait.
+  const waiting = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const release of [...waiting]) release();
+  });
+  app.get<{ Querystring: { after?: number; wait?: number } }>('/ledger/v1/head', {
     config: { access: 'public' },
-    schema: { tags: ['ledger'], summary: 'Latest signed tree head', response: { 200: Head } },
-    handler: async () => headToJson(await ledger.head()),
+    schema: {
+      tags: ['ledger'],
+      summary: 'Latest signed tree head',
+      description:
+        'With `after` and `wait`: a long poll for followers. The answer comes as soon as the tree has more ' +
+        'than `after` entries, or after `wait` ms with the head as it is.',
+      querystring: Type.Object({
+        after: Type.Optional(nat('Wait for a tree larger than this size')),
+        wait: Type.Optional(
+          Type.Integer({ minimum: 0, maximum: MAX_WAIT_MS, description: 'At most this long (ms)' }),
+        ),
+      }),
+      response: { 200: Head },
+    },
+    handler: async (request, reply) => {
+      const { after, wait } = request.query;
+      const head = await ledger.head();
+      if (after === undefined || !wait || head.size > after) return headToJson(head);
+      const later = await new Promise<TreeHead | null>((resolve) => {
+        const done = (value: TreeHead | null) => {
+          clearTimeout(timer);
+          unsubscribe();
+          reply.raw.off('close', gone);
+          waiting.delete(gone);
+          resolve(value);
+        };
+        const gone = () => done(null);
+        waiting.add(gone);
+        const timer = setTimeout(() => done(null), wait);
+        const unsubscribe = ledger.subscribe((next) => {
+          if (next.size > after) done(next);
+        });
+        // The follower went away: stop waiting for it.
+        reply.raw.on('close', gone);
+      });
+      return headToJson(later ?? (await ledger.head()));
+    },
   });
 
   app.get<{ Querystring: { after?: number; limit?: number } }>('/ledger/v1/heads', {

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { OverloadGuard } from './overload.ts';
+
+const busy = (ms: number) => {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    // The event loop is held, as by a flood of work.
+  }
+};
+const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('overload guard', () => {
+  it('does not refuse after one long stall, but refuses while the loop stays behind', async () => {
+    const guard = new OverloadGuard({ maxDelayMs: 50, sampleMs: 10 }).start();
+    try {
+      busy(1000);
+      await tick(15);
+      expect(guard.refuse()).toBe(false);
+      // Behind on every sample: refused.
+      for (let i = 0; i < 6; i++) {
+        busy(150);
+        await tick(0);
+      }
+      expect(guard.loopDelay).toBeGreaterThan(50);
+      expect(guard.refuse()).toBe(true);
+      // Back on time: admitted again.
+      await tick(150);
+      expect(guard.refuse()).toBe(false);
+      expect(guard.refused).toBe(1);
+    } finally {
+      guard.stop();
+    }
+  });
+
+  it('caps the checks admitted per second', () => {
+    const guard = new OverloadGuard({ maxDelayMs: 0, maxRate: 100 });
+    const admitted = Array.from({ length: 150 }, () => guard.refuse()).filter((r) => !r).length;
+    expect(admitted).toBe(100);
+  });
+});
