@@ -8,7 +8,11 @@ import { S13Client, summarize } from '../../src/protocols/diameter/client.ts';
 import {
   decodeMessage,
   encodeMessage,
+  FrameReader,
   find,
+  grouped,
+  type Message,
+  octets,
   readGrouped,
   readU32,
   readUtf8,
@@ -223,6 +227,111 @@ describe('S13 server', () => {
     socket.on('data', (d: Buffer) => received.push(d.readUIntBE(5, 3)));
     await new Promise((resolve) => socket.once('close', resolve));
     expect(received).toEqual([CMD.capabilitiesExchange, CMD.deviceWatchdog]);
+  });
+
+  // Found by scripts/fuzz.ts.
+  const cerBytes = (
+    id: number,
+    avps = [
+      utf8(AVP.originHost, peer.originHost),
+      utf8(AVP.originRealm, peer.originRealm),
+      u32(AVP.authApplicationId, APP_S13),
+    ],
+  ) =>
+    encodeMessage({
+      flags: FLAG.request,
+      command: CMD.capabilitiesExchange,
+      applicationId: 0,
+      hopByHop: id,
+      endToEnd: id,
+      avps,
+    });
+
+  /** Writes `bytes` on a new connection and returns every message the server sent until it closed. */
+  async function untilClosed(bytes: Buffer): Promise<Message[]> {
+    const net = await import('node:net');
+    const socket = net.connect(port, '127.0.0.1');
+    const received: Buffer[] = [];
+    socket.on('data', (d: Buffer) => received.push(d));
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    socket.write(bytes);
+    await closed;
+    return new FrameReader().push(Buffer.concat(received)).map(decodeMessage);
+  }
+
+  it('answers the requests that came before bytes that are no Diameter, then closes (RFC 6733 §3)', async () => {
+    const { client } = await connect();
+    const ecr = (id: number) =>
+      encodeMessage({
+        flags: FLAG.request | FLAG.proxiable,
+        command: CMD.meIdentityCheck,
+        applicationId: APP_S13,
+        hopByHop: id,
+        endToEnd: id,
+        avps: client.ecrAvps(BLOCKED),
+      });
+    client.destroy();
+    const answers = await untilClosed(
+      Buffer.concat([cerBytes(1), ecr(2), ecr(3), Buffer.from('GET / HTTP/1.1\r\n\r\n')]),
+    );
+    expect(answers.map((m) => [m.command, m.hopByHop, summarize(m).resultCode])).toEqual([
+      [CMD.capabilitiesExchange, 1, RESULT.success],
+      [CMD.meIdentityCheck, 2, RESULT.success],
+      [CMD.meIdentityCheck, 3, RESULT.success],
+    ]);
+  });
+
+  it('copies Session-Id and Proxy-Info into error answers; a refused ECR keeps Auth-Session-State (RFC 6733 §6.2, TS 29.272 §7.2.20)', async () => {
+    const { client } = await connect();
+    const proxy = grouped(AVP.proxyInfo, [utf8(280, 'dra1.example'), octets(33, Buffer.from('state'))]);
+    const unknownCommand = await client.request(
+      316,
+      APP_S13,
+      [...client.ecrAvps(BLOCKED), proxy],
+      FLAG.request | FLAG.proxiable,
+    );
+    expect(readU32(find(unknownCommand.avps, AVP.resultCode)!)).toBe(RESULT.commandUnsupported);
+    expect(unknownCommand.avps[0]!.code).toBe(AVP.sessionId);
+    expect(readUtf8(unknownCommand.avps[0]!)).toMatch(/^mme1/);
+    expect(find(unknownCommand.avps, AVP.proxyInfo)?.data).toEqual(proxy.data);
+
+    const noTerminal = client.ecrAvps(BLOCKED).filter((a) => a.code !== AVP.terminalInformation);
+    const missing = await client.request(
+      CMD.meIdentityCheck,
+      APP_S13,
+      [...noTerminal, proxy],
+      FLAG.request | FLAG.proxiable,
+    );
+    expect(readU32(find(missing.avps, AVP.resultCode)!)).toBe(RESULT.missingAvp);
+    expect(readU32(find(missing.avps, AVP.authSessionState)!)).toBe(1);
+    expect(find(missing.avps, AVP.proxyInfo)?.data).toEqual(proxy.data);
+
+    const answered = await client.request(
+      CMD.meIdentityCheck,
+      APP_S13,
+      [...client.ecrAvps(BLOCKED), proxy],
+      FLAG.request | FLAG.proxiable,
+    );
+    expect(summarize(answered)).toMatchObject({ resultCode: RESULT.success, equipmentStatus: 1 });
+    expect(find(answered.avps, AVP.proxyInfo)?.data).toEqual(proxy.data);
+    await client.disconnect();
+  });
+
+  it('a CER refused for a missing or unreadable AVP names it in Failed-AVP (RFC 6733 §7.1.5)', async () => {
+    const host = utf8(AVP.originHost, peer.originHost);
+    const realm = utf8(AVP.originRealm, peer.originRealm);
+    for (const [avps, resultCode, failed] of [
+      [[host, u32(AVP.authApplicationId, APP_S13)], RESULT.missingAvp, AVP.originRealm],
+      [
+        [host, realm, octets(AVP.authApplicationId, Buffer.from([0, 0, 1]))],
+        RESULT.invalidAvpLength,
+        AVP.authApplicationId,
+      ],
+    ] as const) {
+      const [cea] = await untilClosed(cerBytes(9, [...avps]));
+      expect(readU32(find(cea!.avps, AVP.resultCode)!)).toBe(resultCode);
+      expect(readGrouped(find(cea!.avps, AVP.failedAvp)!)[0]!.code).toBe(failed);
+    }
   });
 
   it('tshark decodes CER/CEA, ECR/ECA and DPR/DPA with no malformed or expert errors', async () => {

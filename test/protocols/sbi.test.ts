@@ -117,6 +117,17 @@ describe('N5g-eir over h2c', () => {
     expect(long).toMatchObject({ status: 414, body: { status: 414 } });
   });
 
+  it('reads the whole query after the first ?, a second ? included (RFC 3986 §3.4; found by scripts/fuzz.ts)', async () => {
+    expect(await curl(url(`pei=imei-${ALLOWED}7?&colour=red`))).toMatchObject({
+      status: 400,
+      body: { cause: 'INVALID_QUERY_PARAM', invalidParams: [{ param: 'query colour' }] },
+    });
+    expect(await curl(url(`pei=imei-${BLOCKED}1?&supi=imsi-${PAIRED_IMSI}`))).toMatchObject({
+      status: 400,
+      body: { cause: 'MANDATORY_QUERY_PARAM_INCORRECT' },
+    });
+  });
+
   it('records sightings of blocked and tracked devices, with the SIM and the network', async () => {
     await recorder.shipPending();
     const blocked = sightings.filter((s) => s.deviceKey === BLOCKED);

@@ -90,6 +90,26 @@ describe('Diameter codec (RFC 6733 §3, §4)', () => {
     expect(() => decodeMessage(bytes.subarray(0, 19))).toThrow(DecodeError);
   });
 
+  it('a truncated AVP header is 5014 with the header, padded with zeros, as Failed-AVP (RFC 6733 §7.1.5)', () => {
+    const bytes = Buffer.concat([encodeMessage(ecr), Buffer.from([0, 0, 1, 2])]);
+    bytes.writeUIntBE(bytes.length, 1, 3);
+    expect(() => decodeMessage(bytes)).toThrow(
+      expect.objectContaining({
+        resultCode: RESULT.invalidAvpLength,
+        failedAvp: expect.objectContaining({ code: 0x0102, flags: 0, vendorId: 0 }),
+      }),
+    );
+  });
+
+  it('the frame reader hands over the messages before a header it cannot read, then stops', () => {
+    const one = encodeMessage(ecr);
+    const reader = new FrameReader();
+    const frames = reader.push(Buffer.concat([one, one, Buffer.from('GET / HTTP/1.1\r\n'), one]));
+    expect(frames).toHaveLength(2);
+    expect(reader.error).toMatchObject({ resultCode: RESULT.unsupportedVersion });
+    expect(reader.push(one)).toEqual([]);
+  });
+
   it('the frame reader hands over every message, however TCP cut them', () => {
     const one = encodeMessage(ecr);
     const stream = Buffer.concat([one, one, one]);

@@ -45,11 +45,16 @@ export function decodeAvps(data: Buffer): Avp[] {
   const avps: Avp[] = [];
   let offset = 0;
   while (offset < data.length) {
-    if (data.length - offset < 8)
+    if (data.length - offset < 8) {
+      // RFC 6733 §7.1.5: an AVP header cut short is an invalid AVP length, named by the header padded with zeros.
+      const head = Buffer.alloc(8);
+      data.copy(head, 0, offset);
       throw new DecodeError(
-        RESULT.invalidMessageLength,
+        RESULT.invalidAvpLength,
         `${data.length - offset} bytes left where an AVP header (8) was expected`,
+        { code: head.readUInt32BE(0), flags: head.readUInt8(4), vendorId: 0, data: Buffer.alloc(0) },
       );
+    }
     const code = data.readUInt32BE(offset);
     const flags = data.readUInt8(offset + 4);
     const length = data.readUIntBE(offset + 5, 3);
@@ -187,7 +192,7 @@ export function address(code: number, ip: string, options?: AvpOptions): Avp {
   const full = expandIpv6(ip);
   const data = Buffer.alloc(18);
   data.writeUInt16BE(2, 0);
-  full.forEach((group, i) => data.writeUInt16BE(group, 2 + i * 2));
+  for (const [i, group] of full.entries()) data.writeUInt16BE(group, 2 + i * 2);
   return make(code, data, options);
 }
 
@@ -246,19 +251,33 @@ export function readAddress(avp: Avp): string | null {
 /**
  * Reassembles messages from a TCP byte stream. Every complete message in the buffer is handed over at
  * once (a reader that decodes one per chunk stalls pipelined requests); a header that cannot start a
- * message ends the stream, because the boundaries of what follows can no longer be known.
+ * message ends the stream, because the boundaries of what follows can no longer be known. The messages
+ * before it are still handed over, so that what was sent before the garbage is answered however TCP
+ * cut the stream; `error` then says why nothing more will come.
  */
 export class FrameReader {
   private chunks: Buffer[] = [];
   private buffered = 0;
+  /** Set once a header cannot start a message; nothing is framed after it. */
+  error: DecodeError | null = null;
 
   push(chunk: Buffer): Buffer[] {
+    if (this.error) return [];
     this.chunks.push(chunk);
     this.buffered += chunk.length;
     const frames: Buffer[] = [];
     while (this.buffered >= 4) {
       let buffer = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
-      const length = announcedLength(buffer);
+      let length: number;
+      try {
+        length = announcedLength(buffer);
+      } catch (error) {
+        if (!(error instanceof DecodeError)) throw error;
+        this.error = error;
+        this.chunks = [];
+        this.buffered = 0;
+        break;
+      }
       if (buffer.length < length) {
         this.chunks = [buffer];
         break;

@@ -18,6 +18,7 @@ import {
   findAll,
   grouped,
   type Message,
+  octets,
   readGrouped,
   readU32,
   readUtf8,
@@ -46,6 +47,17 @@ export interface PeerOptions {
 type State = 'wait-cer' | 'open' | 'closing';
 
 let nextHopByHop = Math.floor(Math.random() * 0x7fffffff);
+
+/** The request's Session-Id when it can be copied into the answer. */
+function readableSession(request: Message): string | null {
+  const session = find(request.avps, AVP.sessionId);
+  if (!session) return null;
+  try {
+    return readUtf8(session);
+  } catch {
+    return null;
+  }
+}
 
 export class PeerConnection {
   private state: State = 'wait-cer';
@@ -77,14 +89,7 @@ export class PeerConnection {
 
   private receive(chunk: Buffer): void {
     this.lastHeard = Date.now();
-    let frames: Buffer[];
-    try {
-      frames = this.reader.push(chunk);
-    } catch {
-      // Without a readable header the message boundaries are lost: nothing can be answered any more.
-      this.socket.destroy();
-      return;
-    }
+    const frames = this.reader.push(chunk);
     const out: Buffer[] = [];
     for (const frame of frames) {
       if (this.state === 'closing') break;
@@ -92,6 +97,13 @@ export class PeerConnection {
       if (answer) out.push(answer);
     }
     if (out.length > 0) this.write(Buffer.concat(out));
+    if (this.reader.error && this.state !== 'closing' && !this.socket.destroyed) {
+      // Without a readable header the message boundaries are lost: what came before it is answered
+      // (above), nothing after it can be, and the connection closes once the answers are out.
+      this.state = 'closing';
+      this.socket.end();
+      setTimeout(() => this.socket.destroy(), 1_000).unref();
+    }
   }
 
   private write(bytes: Buffer): void {
@@ -103,6 +115,7 @@ export class PeerConnection {
     }
   }
 
+  /** RFC 6733 §6.2: the answer copies the request's identifiers, P bit and Proxy-Info AVPs, in order. */
   private answer(request: Message, avps: Avp[], error = false): Buffer {
     return encodeMessage({
       flags: (request.flags & FLAG.proxiable) | (error ? FLAG.error : 0),
@@ -110,11 +123,15 @@ export class PeerConnection {
       applicationId: request.applicationId,
       hopByHop: request.hopByHop,
       endToEnd: request.endToEnd,
-      avps,
+      avps: [...avps, ...findAll(request.avps, AVP.proxyInfo)],
     });
   }
 
-  /** An answer carrying only a Result-Code (and Failed-AVP, Error-Message): protocol errors set the E bit. */
+  /**
+   * An answer carrying only a Result-Code (and Failed-AVP, Error-Message): protocol errors set the E bit.
+   * The request's Session-Id comes first when it is readable (RFC 6733 §6.2); an ECA that is no protocol
+   * error keeps its mandatory Auth-Session-State (TS 29.272 §7.2.20).
+   */
   private failure(
     request: Message,
     resultCode: number,
@@ -122,15 +139,15 @@ export class PeerConnection {
     failedAvp: Avp | null,
     sessionId: string | null = null,
   ): Buffer {
+    const error = resultCode >= 3000 && resultCode < 4000;
+    const session = sessionId ?? readableSession(request);
     const avps: Avp[] = [];
-    if (sessionId !== null) avps.push(utf8(AVP.sessionId, sessionId));
-    avps.push(
-      u32(AVP.resultCode, resultCode),
-      ...this.origin(),
-      utf8(AVP.errorMessage, message.slice(0, 200), { mandatory: false }),
-    );
+    if (session !== null) avps.push(utf8(AVP.sessionId, session));
+    avps.push(u32(AVP.resultCode, resultCode));
+    if (request.command === CMD.meIdentityCheck && !error) avps.push(u32(AVP.authSessionState, 1));
+    avps.push(...this.origin(), utf8(AVP.errorMessage, message.slice(0, 200), { mandatory: false }));
     if (failedAvp) avps.push(grouped(AVP.failedAvp, [failedAvp]));
-    return this.answer(request, avps, resultCode >= 3000 && resultCode < 4000);
+    return this.answer(request, avps, error);
   }
 
   private origin(): Avp[] {
@@ -252,7 +269,9 @@ export class PeerConnection {
       const realmAvp = find(cer.avps, AVP.originRealm);
       if (!hostAvp || !realmAvp) {
         this.closeSoon();
-        return cea(RESULT.missingAvp);
+        // Failed-AVP names the missing AVP with empty data (RFC 6733 §7.5).
+        const missing = octets(hostAvp ? AVP.originRealm : AVP.originHost, Buffer.alloc(0));
+        return cea(RESULT.missingAvp, [grouped(AVP.failedAvp, [missing])]);
       }
       host = readUtf8(hostAvp);
       realm = readUtf8(realmAvp);
@@ -265,7 +284,8 @@ export class PeerConnection {
       ];
     } catch (error) {
       this.closeSoon();
-      return cea(error instanceof DecodeError ? error.resultCode : RESULT.unableToComply);
+      if (!(error instanceof DecodeError)) return cea(RESULT.unableToComply);
+      return cea(error.resultCode, error.failedAvp ? [grouped(AVP.failedAvp, [error.failedAvp])] : []);
     }
     const remote = (this.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
     if (!this.options.policy.allows(host, realm, remote)) {
