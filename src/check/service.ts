@@ -24,6 +24,8 @@ export class CheckService {
   private readonly checks: Counter<'protocol' | 'status'> | null;
   private readonly refusals: Counter<'protocol'> | null;
   readonly latency: Histogram<'protocol'> | null;
+  private readonly children = new Map<string, { inc(): void }>();
+  private readonly timers = new Map<string, { observe(value: number): void }>();
 
   constructor(private readonly options: CheckServiceOptions) {
     this.current = options.index;
@@ -56,6 +58,48 @@ export class CheckService {
       : null;
   }
 
+  /** The counter of one (protocol, status): found once, so a check does not hash its labels. */
+  private counted(protocol: string, status: string): { inc(): void } | null {
+    if (!this.checks) return null;
+    const key = `${protocol}|${status}`;
+    let child = this.children.get(key);
+    if (!child) {
+      child = this.checks.labels({ protocol, status });
+      this.children.set(key, child);
+    }
+    return child;
+  }
+
+  /** Records how long a check took, from its start (`process.hrtime.bigint()`). */
+  observe(protocol: SightingContext['protocol'], started: bigint): void {
+    if (!this.latency) return;
+    let child = this.timers.get(protocol);
+    if (!child) {
+      child = this.latency.labels({ protocol });
+      this.timers.set(protocol, child);
+    }
+    child.observe(Number(process.hrtime.bigint() - started) / 1e9);
+  }
+
+  /**
+   * Sends an answer once the sightings of the checks so far are written (at once when there are
+   * none): no answer leaves before its sighting is safe from a crash.
+   */
+  answer(send: () => void): void {
+    if (this.options.recorder) this.options.recorder.afterWrite(send);
+    else send();
+  }
+
+  /** Writes the sightings recorded so far now (protocols that batch their answers call it first). */
+  flushSightings(): void {
+    this.options.recorder?.flush();
+  }
+
+  /** Resolves once the sightings recorded so far are written. */
+  sightingsWritten(): Promise<void> {
+    return new Promise((resolve) => this.answer(resolve));
+  }
+
   get index(): CheckIndex {
     return this.current;
   }
@@ -74,7 +118,7 @@ export class CheckService {
 
   check(identity: Identity, context: SightingContext): CheckResult {
     const result = check(this.current, this.policy, identity);
-    this.checks?.inc({ protocol: context.protocol, status: result.status });
+    this.counted(context.protocol, result.status)?.inc();
     this.options.recorder?.record(result, context);
     return result;
   }

@@ -1,18 +1,21 @@
 /**
  * Sightings: every check that meets a blocked or tracked device is evidence (who used it, with which
- * SIM, on which network, when). They are written ahead to a log file on the node's disk before anything
- * else, synchronously and outside the answer's critical path (one append, no fsync wait), so that a
- * crash of the node loses none; a shipper then sends them in batches to the registry and remembers how
- * far it got. Shipping is idempotent: each sighting has a unique id.
+ * SIM, on which network, when). They are written ahead to a log file on the node's disk before the
+ * answer leaves the process (one append for all the checks of an event-loop turn, no fsync wait), so
+ * that a crash of the node loses none; a shipper then sends them in batches to the registry and
+ * remembers how far it got. Shipping is idempotent: each sighting has a unique id.
  */
 import {
+  close,
   closeSync,
   existsSync,
+  fsync,
   fsyncSync,
   mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
+  readSync,
   renameSync,
   rmSync,
   statSync,
@@ -65,6 +68,19 @@ export interface RecorderOptions {
 }
 
 const CURSOR = 'shipped.json';
+/** The most of a segment read into memory at once to ship. */
+const READ_BYTES = 4 * 1024 * 1024;
+
+function readFrom(file: string, offset: number, length: number): string {
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(length);
+    const n = readSync(fd, buffer, 0, length, offset);
+    return buffer.subarray(0, n).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
 const segmentName = (n: number) => `sightings-${String(n).padStart(10, '0')}.log`;
 
 interface Cursor {
@@ -83,6 +99,9 @@ export class SightingRecorder {
   private shipping: Promise<void> | null = null;
   private shippedCount = 0;
   private failures = 0;
+  private pending: string[] = [];
+  private waiting: (() => void)[] = [];
+  private scheduled = false;
 
   constructor(private readonly options: RecorderOptions) {
     this.dir = options.dir;
@@ -125,15 +144,44 @@ export class SightingRecorder {
       network: context.network ?? null,
       location: context.location ?? null,
     };
-    const line = `${JSON.stringify(sighting)}\n`;
-    this.written += writeSync(this.fd, line);
-    if (this.written >= (this.options.segmentBytes ?? 16 * 1024 * 1024)) this.rotate();
+    this.pending.push(`${JSON.stringify(sighting)}\n`);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.flushing);
+    }
     return sighting;
   }
 
+  /**
+   * Runs `answer` once every sighting recorded so far is in the log: at once when none waits, else
+   * right after the next write. Protocols send the answer of a check that recorded a sighting this way,
+   * so that no answer leaves before its sighting is written (a crash then loses none), while a burst
+   * of checks costs one write, not one per check.
+   */
+  afterWrite(answer: () => void): void {
+    if (this.pending.length === 0) answer();
+    else this.waiting.push(answer);
+  }
+
+  /** Writes the sightings recorded so far to the log in one write, then releases the answers waiting. */
+  flush(): void {
+    this.scheduled = false;
+    if (this.pending.length === 0) return;
+    const text = this.pending.length === 1 ? this.pending[0]! : this.pending.join('');
+    this.pending = [];
+    this.written += writeSync(this.fd, text);
+    if (this.written >= (this.options.segmentBytes ?? 16 * 1024 * 1024)) this.rotate();
+    const answers = this.waiting;
+    this.waiting = [];
+    for (const answer of answers) answer();
+  }
+
+  private readonly flushing = () => this.flush();
+
   private rotate(): void {
-    fsyncSync(this.fd);
-    closeSync(this.fd);
+    // The full segment reaches the disk in the background; the next one is open at once.
+    const full = this.fd;
+    fsync(full, () => close(full, () => {}));
     this.segment += 1;
     this.fd = openSync(path.join(this.dir, segmentName(this.segment)), 'a');
     this.written = 0;
@@ -153,6 +201,7 @@ export class SightingRecorder {
 
   /** Sends what is written and not yet shipped, oldest first; returns how many were sent. */
   async shipPending(): Promise<number> {
+    this.flush();
     if (this.shipping) await this.shipping;
     let sent = 0;
     const run = async () => {
@@ -163,8 +212,9 @@ export class SightingRecorder {
         const file = path.join(this.dir, segmentName(segment));
         let cursor: Cursor = { segment, offset: segment === from.segment ? from.offset : 0 };
         const size = statSync(file).size;
-        if (cursor.offset < size) {
-          const text = readFileSync(file).subarray(cursor.offset).toString('utf8');
+        while (cursor.offset < size) {
+          const text = readFrom(file, cursor.offset, Math.min(size - cursor.offset, READ_BYTES));
+          if (text.lastIndexOf('\n') < 0) break;
           // A line without its newline was torn by a crash (or is being written): not yet.
           const lines = text
             .slice(0, text.lastIndexOf('\n') + 1)
@@ -187,6 +237,8 @@ export class SightingRecorder {
             };
             this.writeCursor(cursor);
             sent += batch.length;
+            // Checks go on between batches: parsing a backlog must not hold the event loop.
+            await new Promise((resolve) => setImmediate(resolve));
           }
         }
         // A segment no one writes any more is done once shipped, even if it ends with a torn line.
@@ -233,6 +285,7 @@ export class SightingRecorder {
     const timer = this.timer;
     this.timer = undefined;
     if (timer) clearTimeout(timer);
+    this.flush();
     fsyncSync(this.fd);
     await Promise.race([
       this.shipPending().catch(() => 0),

@@ -59,6 +59,24 @@ function send(
   stream.end(json);
 }
 
+/** The three 200 answers, encoded once. */
+const STATUS_BODY = Object.fromEntries(
+  Object.entries(EQUIPMENT_STATUS).map(([answer, status]) => [
+    answer,
+    Buffer.from(JSON.stringify({ status })),
+  ]),
+) as Record<Exclude<Answer, 'unknown'>, Buffer>;
+
+function sendStatus(stream: ServerHttp2Stream, answer: Exclude<Answer, 'unknown'>): void {
+  if (stream.destroyed || stream.closed) return;
+  const body = STATUS_BODY[answer];
+  stream.respond({ ':status': 200, 'content-type': 'application/json', 'content-length': body.length });
+  stream.end(body);
+}
+
+/** A stream's errors (a reset by the client) end that stream only. */
+const ignore = () => {};
+
 const problem = (stream: ServerHttp2Stream, p: Problem, headers?: Record<string, string>) =>
   send(stream, p.status, p, headers);
 
@@ -144,7 +162,7 @@ export class SbiServer {
   }
 
   private handle(stream: ServerHttp2Stream, headers: http2.IncomingHttpHeaders): void {
-    stream.on('error', () => {});
+    stream.on('error', ignore);
     const started = process.hrtime.bigint();
     const method = headers[':method'];
     const target = headers[':path'] ?? '';
@@ -156,7 +174,10 @@ export class SbiServer {
       });
       return;
     }
-    const [path, query = ''] = target.split('?', 2) as [string, string?];
+    // RFC 3986 §3.4: the query is everything after the first '?', which may hold '?' again.
+    const mark = target.indexOf('?');
+    const path = mark < 0 ? target : target.slice(0, mark);
+    const query = mark < 0 ? '' : target.slice(mark + 1);
     if (path !== API_PATH) {
       problem(stream, {
         status: 404,
@@ -226,17 +247,19 @@ export class SbiServer {
       { equipment: params.pei, imsi: params.supi, msisdn: params.gpsi },
       { protocol: 'n5g-eir', equipment: params.pei, peer, network: this.options.network ?? null },
     );
-    if (result.status === 'unknown') {
-      problem(stream, {
-        status: 404,
-        title: 'Not Found',
-        detail: 'the equipment is not known to the EIR',
-        cause: 'ERROR_EQUIPMENT_UNKNOWN',
-      });
-    } else {
-      send(stream, 200, { status: EQUIPMENT_STATUS[result.status] });
-    }
-    this.service.latency?.observe({ protocol: 'n5g-eir' }, Number(process.hrtime.bigint() - started) / 1e9);
+    this.service.answer(() => {
+      if (result.status === 'unknown') {
+        problem(stream, {
+          status: 404,
+          title: 'Not Found',
+          detail: 'the equipment is not known to the EIR',
+          cause: 'ERROR_EQUIPMENT_UNKNOWN',
+        });
+      } else {
+        sendStatus(stream, result.status);
+      }
+      this.service.observe('n5g-eir', started);
+    });
   }
 
   async listen(): Promise<string> {

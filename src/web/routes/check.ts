@@ -86,12 +86,12 @@ export function checkRoutes(app: FastifyInstance, checks: CheckService): void {
         });
       }
       const peer = request.ip;
-      return view(
-        checks.check(
-          { equipment: request.params.id, imsi: request.query.imsi ?? null },
-          { protocol: 'rest', equipment: request.params.id, peer },
-        ),
+      const result = checks.check(
+        { equipment: request.params.id, imsi: request.query.imsi ?? null },
+        { protocol: 'rest', equipment: request.params.id, peer },
       );
+      await checks.sightingsWritten();
+      return view(result);
     },
   );
 
@@ -176,11 +176,13 @@ export function checkRoutes(app: FastifyInstance, checks: CheckService): void {
             );
           }
           if (batch.length >= 1000) {
+            checks.flushSightings();
             if (!out.write(`${batch.join('\n')}\n`))
               await new Promise((resolve) => out.once('drain', resolve));
             batch = [];
           }
         }
+        checks.flushSightings();
         if (batch.length > 0) out.write(`${batch.join('\n')}\n`);
         out.end();
       })().catch((error: unknown) => out.destroy(error as Error));
