@@ -315,14 +315,15 @@ async function startCheckNode(config: Config, logger: Logger): Promise<RunningSy
       dir: path.join(config.dataDir, 'sightings'),
       node: config.nodeName,
       recordAll: config.check.recordAll,
-      ship: async (batch) => {
+      // The log's lines are sightings in JSON already: the body is built without parsing them.
+      shipLines: async (lines) => {
         const response = await fetch(`${url}/api/v1/sightings`, {
           method: 'POST',
           headers: {
             'content-type': 'application/json',
             ...(config.follow.apiKey ? { authorization: `Bearer ${config.follow.apiKey}` } : {}),
           },
-          body: JSON.stringify({ sightings: batch }),
+          body: `{"sightings":[${lines.join(',')}]}`,
           signal: AbortSignal.timeout(10_000),
         });
         if (!response.ok) throw new Error(`the registry answered ${response.status} to sightings`);

@@ -111,6 +111,7 @@ export class CheckIndex {
   }
 
   pairingOf(deviceKey: string, imsi: string): Pairing | null {
+    if (this.pairings.size === 0 && this.pairingBase.size === 0) return null;
     const changed = this.pairings.get(pairingSlot(deviceKey, imsi));
     if (changed !== undefined) return changed;
     const i = this.pairingBase.find(Number(deviceKey), imsiNumber(imsi));

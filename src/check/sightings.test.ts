@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,6 +83,42 @@ describe('sightings', () => {
     // Closed segments are removed once shipped.
     expect(readdirSync(dir).filter((f) => f.endsWith('.log')).length).toBe(1);
     await recorder.close();
+  });
+
+  it('forwards the log’s whole lines as they are, and never a torn one', async () => {
+    const dir = tempDir();
+    const writer = new SightingRecorder({ dir, node: 'n5', shipLines: () => new Promise(() => {}) });
+    const recorded = [0, 1, 2].map((i) => writer.record(blocked, { protocol: 's13', equipment: `e${i}` }));
+    writer.flush();
+    const segment = readdirSync(dir).find((f) => f.endsWith('.log'))!;
+    appendFileSync(path.join(dir, segment), '{"id":"torn');
+    const lines: string[] = [];
+    const reader = new SightingRecorder({ dir, node: 'n5', shipLines: async (l) => void lines.push(...l) });
+    expect(await reader.shipPending()).toBe(3);
+    expect(lines.map((l) => JSON.parse(l))).toEqual(recorded);
+    expect(await reader.shipPending()).toBe(0);
+    await reader.close();
+  });
+
+  it('records answers only after their sightings are written', () => {
+    const dir = tempDir();
+    const recorder = new SightingRecorder({ dir, node: 'n6', ship: async () => {} });
+    const answered: number[] = [];
+    recorder.afterWrite(() => answered.push(0));
+    expect(answered).toEqual([0]);
+    recorder.record(blocked, { protocol: 'n5g-eir', equipment: 'a' });
+    recorder.afterWrite(() => answered.push(1));
+    recorder.afterWrite(() => answered.push(2));
+    expect(answered).toEqual([0]);
+    const logged = () =>
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.log'))
+        .map((f) => readFileSync(path.join(dir, f), 'utf8'))
+        .join('');
+    expect(logged()).toBe('');
+    recorder.flush();
+    expect(logged()).toContain('"equipment":"a"');
+    expect(answered).toEqual([0, 1, 2]);
   });
 
   it('loses nothing when the node is killed (SIGKILL) right after answering', async () => {

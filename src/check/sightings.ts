@@ -59,7 +59,12 @@ export interface RecorderOptions {
   /** Record every check, not only those that meet a blocked or tracked device. */
   readonly recordAll?: boolean;
   /** Sends a batch; resolves when it is stored (a rejection is retried later). */
-  readonly ship: (batch: readonly Sighting[]) => Promise<void>;
+  readonly ship?: (batch: readonly Sighting[]) => Promise<void>;
+  /**
+   * Sends a batch as the log holds it, one sighting in JSON per line, so the node need not parse what
+   * it only forwards (a check node to its registry). Used instead of `ship` when given.
+   */
+  readonly shipLines?: (lines: readonly string[]) => Promise<void>;
   readonly batchSize?: number;
   readonly intervalMs?: number;
   /** A segment is closed and a new one begun past this size. */
@@ -101,9 +106,12 @@ export class SightingRecorder {
   private failures = 0;
   private pending: string[] = [];
   private waiting: (() => void)[] = [];
+  private lastMs = Number.NaN;
+  private lastIso = '';
   private scheduled = false;
 
   constructor(private readonly options: RecorderOptions) {
+    if (!options.ship && !options.shipLines) throw new Error('a sighting recorder needs ship or shipLines');
     this.dir = options.dir;
     mkdirSync(this.dir, { recursive: true });
     // Never append to a segment a crash may have torn: start a new one.
@@ -127,9 +135,11 @@ export class SightingRecorder {
   /** Writes the sighting ahead to disk (one append) and returns it; the shipper sends it later. */
   record(result: CheckResult, context: SightingContext, time = new Date()): Sighting | null {
     if (!this.wants(result)) return null;
+    const reasons: string[] = [];
+    for (const r of result.reasons) reasons.push(r.code);
     const sighting: Sighting = {
       id: `${this.options.node}-${this.started}-${++this.counter}`,
-      time: time.toISOString(),
+      time: this.iso(time),
       deviceKey: result.deviceKey,
       equipment: context.equipment.slice(0, 64),
       svn: result.svn,
@@ -137,7 +147,7 @@ export class SightingRecorder {
       msisdn: result.msisdn,
       status: result.status,
       matched: result.matched,
-      reasons: result.reasons.map((r) => r.code),
+      reasons,
       protocol: context.protocol,
       node: this.options.node,
       peer: context.peer ?? null,
@@ -150,6 +160,16 @@ export class SightingRecorder {
       setImmediate(this.flushing);
     }
     return sighting;
+  }
+
+  /** The ISO time of a date; the same millisecond is formatted once. */
+  private iso(time: Date): string {
+    const ms = time.getTime();
+    if (ms !== this.lastMs) {
+      this.lastMs = ms;
+      this.lastIso = time.toISOString();
+    }
+    return this.lastIso;
   }
 
   /**
@@ -199,6 +219,29 @@ export class SightingRecorder {
     renameSync(`${file}.tmp`, file);
   }
 
+  /**
+   * Sends whole lines of the log; returns how many. Every line that ends in a newline is whole (a
+   * crash can only cut the last one, which has none), so lines are forwarded as they are; parsing
+   * skips one that is not JSON anyway.
+   */
+  private async send(lines: readonly string[]): Promise<number> {
+    if (this.options.shipLines) {
+      const whole = lines.filter((l) => l.startsWith('{') && l.endsWith('}'));
+      if (whole.length > 0) await this.options.shipLines(whole);
+      return whole.length;
+    }
+    const batch: Sighting[] = [];
+    for (const line of lines) {
+      try {
+        batch.push(JSON.parse(line) as Sighting);
+      } catch {
+        // Not a sighting (a damaged line): nothing to ship.
+      }
+    }
+    if (batch.length > 0) await this.options.ship?.(batch);
+    return batch.length;
+  }
+
   /** Sends what is written and not yet shipped, oldest first; returns how many were sent. */
   async shipPending(): Promise<number> {
     this.flush();
@@ -222,21 +265,12 @@ export class SightingRecorder {
             .filter((l) => l !== '');
           for (let i = 0; i < lines.length; i += batchSize) {
             const chunk = lines.slice(i, i + batchSize);
-            const batch: Sighting[] = [];
-            for (const line of chunk) {
-              try {
-                batch.push(JSON.parse(line) as Sighting);
-              } catch {
-                // A torn line from a crash, in a segment no one writes any more: nothing to ship.
-              }
-            }
-            if (batch.length > 0) await this.options.ship(batch);
-            cursor = {
-              segment,
-              offset: cursor.offset + Buffer.byteLength(chunk.map((l) => `${l}\n`).join('')),
-            };
+            const count = await this.send(chunk);
+            let bytes = 0;
+            for (const line of chunk) bytes += Buffer.byteLength(line) + 1;
+            cursor = { segment, offset: cursor.offset + bytes };
             this.writeCursor(cursor);
-            sent += batch.length;
+            sent += count;
             // Checks go on between batches: parsing a backlog must not hold the event loop.
             await new Promise((resolve) => setImmediate(resolve));
           }

@@ -77,18 +77,30 @@ async function sbiCheck(
 const sbiUrlOf = (system: Started) => /N5g-eir \(5G\)\s+(http:\/\/\S+?)\/n5g-eir/.exec(system.output())![1]!;
 const s13PortOf = (system: Started) => Number(/S13 \(4G\)\s+TCP \S+:(\d+)/.exec(system.output())![1]);
 
-async function until<T>(what: string, fn: () => Promise<T | null>, timeoutMs = 10_000): Promise<T> {
+async function until<T>(what: string, fn: () => Promise<T | null>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
+  let last: unknown = null;
   for (;;) {
-    const value = await fn().catch(() => null);
+    const value = await fn().catch((error: unknown) => {
+      last = error;
+      return null;
+    });
     if (value !== null) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `${what}: not within ${timeoutMs} ms (last error: ${String(last)})\n${running
+          .map((r) => r.output())
+          .join('\n---\n')
+          .slice(-4000)}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 
 describe('a check node following a registry', () => {
-  it('propagates blocks, answers while the registry is down, restarts from its saved index, ships sightings', async () => {
+  it('propagates blocks, answers while the registry is down, restarts from its saved index, ships sightings', {
+    timeout: 180_000,
+  }, async () => {
     const registryPort = await freePort();
     const registryEnv = {
       OPENCEIR_HTTP_PORT: String(registryPort),

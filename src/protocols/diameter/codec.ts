@@ -3,6 +3,7 @@
  * it cannot read with the Result-Code the RFC names for it, so a peer gets a proper error answer and a
  * malformed message never throws anything else.
  */
+import { isUtf8 } from 'node:buffer';
 import { isIPv4 } from 'node:net';
 import { AVP_FLAG, FLAG, RESULT } from './dictionary.ts';
 
@@ -56,21 +57,20 @@ export function decodeAvps(data: Buffer): Avp[] {
       );
     }
     const code = data.readUInt32BE(offset);
-    const flags = data.readUInt8(offset + 4);
-    const length = data.readUIntBE(offset + 5, 3);
+    const flags = data[offset + 4]!;
+    const length = (data[offset + 5]! << 16) | (data[offset + 6]! << 8) | data[offset + 7]!;
     const vendor = (flags & AVP_FLAG.vendor) !== 0;
     const header = vendor ? 12 : 8;
-    const stub = (): Avp => ({
-      code,
-      flags,
-      vendorId: vendor && data.length - offset >= 12 ? data.readUInt32BE(offset + 8) : 0,
-      data: Buffer.alloc(0),
-    });
     if (length < header || offset + length > data.length) {
       throw new DecodeError(
         RESULT.invalidAvpLength,
         `AVP ${code} says it is ${length} bytes; ${data.length - offset} are left and the header takes ${header}`,
-        stub(),
+        {
+          code,
+          flags,
+          vendorId: vendor && data.length - offset >= 12 ? data.readUInt32BE(offset + 8) : 0,
+          data: Buffer.alloc(0),
+        },
       );
     }
     avps.push({
@@ -101,18 +101,18 @@ export function decodeMessage(buffer: Buffer): Message {
       `the header says ${length} bytes, the message has ${buffer.length} (and must be a multiple of 4)`,
     );
   }
-  const flags = buffer.readUInt8(4);
-  const message = {
-    flags,
-    command: buffer.readUIntBE(5, 3),
-    applicationId: buffer.readUInt32BE(8),
-    hopByHop: buffer.readUInt32BE(12),
-    endToEnd: buffer.readUInt32BE(16),
-  };
+  const flags = buffer[4]!;
   if ((flags & FLAG.request) !== 0 && (flags & FLAG.error) !== 0) {
     throw new DecodeError(RESULT.invalidHeaderBits, 'a request cannot have the E bit set');
   }
-  return { ...message, avps: decodeAvps(buffer.subarray(HEADER_LENGTH)) };
+  return {
+    flags,
+    command: (buffer[5]! << 16) | (buffer[6]! << 8) | buffer[7]!,
+    applicationId: buffer.readUInt32BE(8),
+    hopByHop: buffer.readUInt32BE(12),
+    endToEnd: buffer.readUInt32BE(16),
+    avps: decodeAvps(buffer.subarray(HEADER_LENGTH)),
+  };
 }
 
 /** The length a message announces in its first 4 bytes, or an error if they cannot start a message. */
@@ -127,30 +127,46 @@ export function announcedLength(head: Buffer): number {
   return length;
 }
 
-export function encodeAvp(avp: Avp): Buffer {
+/** Bytes an AVP takes on the wire, padding included. */
+const avpSize = (avp: Avp) => {
+  const length = (avp.vendorId !== 0 ? 12 : 8) + avp.data.length;
+  return length + pad(length);
+};
+
+/** Writes an AVP at `offset` of `out` (zero-filled); returns the offset after it and its padding. */
+function writeAvp(avp: Avp, out: Buffer, offset: number): number {
   const vendor = avp.vendorId !== 0;
   const header = vendor ? 12 : 8;
   const length = header + avp.data.length;
-  const out = Buffer.alloc(length + pad(length));
-  out.writeUInt32BE(avp.code, 0);
-  out.writeUInt8(vendor ? avp.flags | AVP_FLAG.vendor : avp.flags & ~AVP_FLAG.vendor, 4);
-  out.writeUIntBE(length, 5, 3);
-  if (vendor) out.writeUInt32BE(avp.vendorId, 8);
-  avp.data.copy(out, header);
+  out.writeUInt32BE(avp.code, offset);
+  out.writeUInt8(vendor ? avp.flags | AVP_FLAG.vendor : avp.flags & ~AVP_FLAG.vendor, offset + 4);
+  out.writeUIntBE(length, offset + 5, 3);
+  if (vendor) out.writeUInt32BE(avp.vendorId, offset + 8);
+  avp.data.copy(out, offset + header);
+  return offset + length + pad(length);
+}
+
+export function encodeAvp(avp: Avp): Buffer {
+  const out = Buffer.alloc(avpSize(avp));
+  writeAvp(avp, out, 0);
   return out;
 }
 
+/** Encodes a message into one buffer, allocated once at its final size. */
 export function encodeMessage(message: Message): Buffer {
-  const body = Buffer.concat(message.avps.map(encodeAvp));
-  const header = Buffer.alloc(HEADER_LENGTH);
-  header.writeUInt8(1, 0);
-  header.writeUIntBE(HEADER_LENGTH + body.length, 1, 3);
-  header.writeUInt8(message.flags, 4);
-  header.writeUIntBE(message.command, 5, 3);
-  header.writeUInt32BE(message.applicationId >>> 0, 8);
-  header.writeUInt32BE(message.hopByHop >>> 0, 12);
-  header.writeUInt32BE(message.endToEnd >>> 0, 16);
-  return Buffer.concat([header, body]);
+  let length = HEADER_LENGTH;
+  for (const avp of message.avps) length += avpSize(avp);
+  const out = Buffer.alloc(length);
+  out.writeUInt8(1, 0);
+  out.writeUIntBE(length, 1, 3);
+  out.writeUInt8(message.flags, 4);
+  out.writeUIntBE(message.command, 5, 3);
+  out.writeUInt32BE(message.applicationId >>> 0, 8);
+  out.writeUInt32BE(message.hopByHop >>> 0, 12);
+  out.writeUInt32BE(message.endToEnd >>> 0, 16);
+  let offset = HEADER_LENGTH;
+  for (const avp of message.avps) offset = writeAvp(avp, out, offset);
+  return out;
 }
 
 // Builders. `mandatory` defaults to true: almost every AVP OpenCEIR sends has the M bit (RFC 6733 §4.5).
@@ -222,10 +238,9 @@ export function readU32(avp: Avp): number {
 }
 
 export function readUtf8(avp: Avp): string {
-  const text = avp.data.toString('utf8');
-  if (!Buffer.from(text, 'utf8').equals(avp.data))
+  if (!isUtf8(avp.data))
     throw new DecodeError(RESULT.invalidAvpValue, `AVP ${avp.code} is not valid UTF-8`, avp);
-  return text;
+  return avp.data.toString('utf8');
 }
 
 export const readGrouped = (avp: Avp): Avp[] => {

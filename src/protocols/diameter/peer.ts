@@ -48,6 +48,9 @@ type State = 'wait-cer' | 'open' | 'closing';
 
 let nextHopByHop = Math.floor(Math.random() * 0x7fffffff);
 
+const hasProxyInfo = (request: Message) =>
+  request.avps.some((a) => a.code === AVP.proxyInfo && a.vendorId === 0);
+
 /** The request's Session-Id when it can be copied into the answer. */
 function readableSession(request: Message): string | null {
   const session = find(request.avps, AVP.sessionId);
@@ -96,14 +99,19 @@ export class PeerConnection {
       const answer = this.handle(frame);
       if (answer) out.push(answer);
     }
-    if (out.length > 0) this.write(Buffer.concat(out));
-    if (this.reader.error && this.state !== 'closing' && !this.socket.destroyed) {
-      // Without a readable header the message boundaries are lost: what came before it is answered
-      // (above), nothing after it can be, and the connection closes once the answers are out.
-      this.state = 'closing';
-      this.socket.end();
-      setTimeout(() => this.socket.destroy(), 1_000).unref();
-    }
+    const unframeable = this.reader.error !== null && this.state !== 'closing';
+    if (unframeable) this.state = 'closing';
+    // Write-ahead: the answers leave once the sightings of their checks are in the log (at once when
+    // they recorded none; else with every other answer of this event-loop turn, after one write).
+    this.service.answer(() => {
+      if (out.length > 0) this.write(out.length === 1 ? out[0]! : Buffer.concat(out));
+      if (unframeable && !this.socket.destroyed) {
+        // Without a readable header the message boundaries are lost: what came before it is answered
+        // (above), nothing after it can be, and the connection closes once the answers are out.
+        this.socket.end();
+        setTimeout(() => this.socket.destroy(), 1_000).unref();
+      }
+    });
   }
 
   private write(bytes: Buffer): void {
@@ -123,7 +131,7 @@ export class PeerConnection {
       applicationId: request.applicationId,
       hopByHop: request.hopByHop,
       endToEnd: request.endToEnd,
-      avps: [...avps, ...findAll(request.avps, AVP.proxyInfo)],
+      avps: hasProxyInfo(request) ? [...avps, ...findAll(request.avps, AVP.proxyInfo)] : avps,
     });
   }
 

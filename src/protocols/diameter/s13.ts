@@ -24,21 +24,59 @@ export interface Identity {
 }
 
 /** AVPs an ECR may carry at its top level (TS 29.272 §7.2.19); any other with the M bit is refused (5001). */
-const KNOWN_ECR_AVPS = new Set(
-  [
-    AVP.sessionId,
-    AVP.drmp,
-    AVP.vendorSpecificApplicationId,
-    AVP.authSessionState,
-    AVP.originHost,
-    AVP.originRealm,
-    AVP.destinationHost,
-    AVP.destinationRealm,
-    AVP.userName,
-    AVP.proxyInfo,
-    AVP.routeRecord,
-  ].map((c) => `0/${c}`),
-).add(`${VENDOR_3GPP}/${AVP.terminalInformation}`);
+const KNOWN_ECR_AVPS = new Set<number>([
+  AVP.sessionId,
+  AVP.drmp,
+  AVP.vendorSpecificApplicationId,
+  AVP.authSessionState,
+  AVP.originHost,
+  AVP.originRealm,
+  AVP.destinationHost,
+  AVP.destinationRealm,
+  AVP.userName,
+  AVP.proxyInfo,
+  AVP.routeRecord,
+]);
+const knownInEcr = (avp: Avp) =>
+  avp.vendorId === 0
+    ? KNOWN_ECR_AVPS.has(avp.code)
+    : avp.vendorId === VENDOR_3GPP && avp.code === AVP.terminalInformation;
+
+/** The AVPs every ECA from this EIR carries, encoded once per local identity. */
+interface Constants {
+  readonly success: Avp;
+  readonly unknown: Avp;
+  readonly authSessionState: Avp;
+  readonly originHost: Avp;
+  readonly originRealm: Avp;
+  readonly status: Record<keyof typeof EQUIPMENT_STATUS, Avp>;
+}
+const constants = new WeakMap<Identity, Constants>();
+function constantsOf(local: Identity): Constants {
+  let c = constants.get(local);
+  if (!c) {
+    const status = (value: number) => u32(AVP.equipmentStatus, value, { vendorId: VENDOR_3GPP });
+    c = {
+      success: u32(AVP.resultCode, RESULT.success),
+      unknown: grouped(AVP.experimentalResult, [
+        u32(AVP.vendorId, VENDOR_3GPP),
+        u32(AVP.experimentalResultCode, RESULT.equipmentUnknown),
+      ]),
+      authSessionState: u32(AVP.authSessionState, 1),
+      originHost: utf8(AVP.originHost, local.originHost),
+      originRealm: utf8(AVP.originRealm, local.originRealm),
+      status: {
+        allowed: status(EQUIPMENT_STATUS.allowed),
+        blocked: status(EQUIPMENT_STATUS.blocked),
+        tracked: status(EQUIPMENT_STATUS.tracked),
+      },
+    };
+    constants.set(local, c);
+  }
+  return c;
+}
+const IMEI14 = /^[0-9]{14}$/;
+const SVN = /^[0-9]{2}$/;
 
 const REQUIRED: readonly [number, number, string][] = [
   [AVP.sessionId, 0, 'Session-Id'],
@@ -84,7 +122,7 @@ export function handleEcr(
   try {
     sessionId = session ? readUtf8(session) : null;
     for (const avp of request.avps) {
-      if ((avp.flags & AVP_FLAG.mandatory) !== 0 && !KNOWN_ECR_AVPS.has(`${avp.vendorId}/${avp.code}`)) {
+      if ((avp.flags & AVP_FLAG.mandatory) !== 0 && !knownInEcr(avp)) {
         return failure(
           RESULT.avpUnsupported,
           `AVP ${avp.code} (vendor ${avp.vendorId}) is not part of an ECR and has the M bit`,
@@ -112,7 +150,7 @@ export function handleEcr(
     const imei = imeiAvp ? readUtf8(imeiAvp).trim() : '';
     const svn = svnAvp ? readUtf8(svnAvp).trim() : '';
     // IMEI 14 digits + Software-Version 2 digits (what MMEs send) is an IMEISV; read it as one.
-    const equipment = /^[0-9]{14}$/.test(imei) && /^[0-9]{2}$/.test(svn) ? imei + svn : imei;
+    const equipment = IMEI14.test(imei) && SVN.test(svn) ? imei + svn : imei;
     const user = find(request.avps, AVP.userName);
     const imsi = user ? readUtf8(user) : null;
     const result = service.check(
@@ -120,25 +158,13 @@ export function handleEcr(
       { protocol: 's13', equipment: imei, peer: peer.originHost, network: peer.originRealm },
     );
 
-    const avps: Avp[] = [utf8(AVP.sessionId, sessionId!)];
-    if (result.status === 'unknown') {
-      avps.push(
-        grouped(AVP.experimentalResult, [
-          u32(AVP.vendorId, VENDOR_3GPP),
-          u32(AVP.experimentalResultCode, RESULT.equipmentUnknown),
-        ]),
-      );
-    } else {
-      avps.push(u32(AVP.resultCode, RESULT.success));
-    }
-    avps.push(
-      u32(AVP.authSessionState, 1),
-      utf8(AVP.originHost, local.originHost),
-      utf8(AVP.originRealm, local.originRealm),
-    );
-    if (result.status !== 'unknown') {
-      avps.push(u32(AVP.equipmentStatus, EQUIPMENT_STATUS[result.status], { vendorId: VENDOR_3GPP }));
-    }
+    // The Session-Id goes back as it came (its bytes were just read as UTF-8).
+    const c = constantsOf(local);
+    const sessionAvp = octets(AVP.sessionId, session!.data);
+    const avps: Avp[] =
+      result.status === 'unknown'
+        ? [sessionAvp, c.unknown, c.authSessionState, c.originHost, c.originRealm]
+        : [sessionAvp, c.success, c.authSessionState, c.originHost, c.originRealm, c.status[result.status]];
     return { kind: 'answer', avps, error: false };
   } catch (error) {
     if (error instanceof DecodeError)

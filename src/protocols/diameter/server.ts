@@ -56,7 +56,7 @@ export class DiameterServer {
   private readonly openPeers = new Map<PeerConnection, Identity>();
 
   constructor(
-    private readonly service: CheckService,
+    service: CheckService,
     private readonly options: DiameterOptions,
   ) {
     const policy = allowList(options);
