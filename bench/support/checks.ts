@@ -1,7 +1,8 @@
 /**
  * What the protocol benchmarks check: a check service wired as src/server.ts wires it (sightings
  * written ahead to disk, metrics, the overload guard at its default limit), and the devices the load
- * asks about — half in the synthetic index, half next to one of them and not in it.
+ * asks about — a share in the synthetic index (by default half: every listed device costs a sighting,
+ * so this is harder than a network, where few devices are listed), the others next to one of them.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -67,11 +68,11 @@ export interface Device {
 }
 
 /**
- * `count` devices of an n-device synthetic index, in a shuffled order: half listed (every listed device
- * is blocked or tracked), half not — the serial after a listed one, so that the lookup searches its
+ * `count` devices of an n-device synthetic index, in a shuffled order: a share listed (every listed
+ * device is blocked or tracked; by default half), the others not — the serial after a listed one, so that the lookup searches its
  * TAC block and misses.
  */
-export function sampleDevices(n: number, count: number): Device[] {
+export function sampleDevices(n: number, count: number, listedShare = 0.5): Device[] {
   const next = random(count);
   const wanted = new Set<number>();
   for (let tries = 0; wanted.size < Math.min(count, n) && tries < count * 10; tries++)
@@ -80,7 +81,9 @@ export function sampleDevices(n: number, count: number): Device[] {
   let half = 0;
   forEachKey(n, (key, i) => {
     if (!wanted.has(i)) return;
-    const listed = half++ % 2 === 0;
+    // Spread evenly: with a share of 0.5, every other device is listed.
+    const listed = Math.floor((half + 1) * listedShare) > Math.floor(half * listedShare);
+    half += 1;
     devices.push({ key: String(listed ? key : key + 1).padStart(14, '0'), listed });
   });
   for (let i = devices.length - 1; i > 0; i--) {

@@ -89,10 +89,22 @@ const badParam = (param: string, reason: string, cause: string): Problem => ({
 });
 
 /** Validates the query; returns the parameters or the problem to answer (TS 29.500 §5.2.7.2). */
+/** The name–value pairs of a query, in order; as URLSearchParams reads them. */
+export function queryPairs(query: string): Iterable<[string, string]> {
+  // Most queries have nothing to decode: split them without building a URLSearchParams.
+  if (query.includes('%') || query.includes('+')) return new URLSearchParams(query);
+  const pairs: [string, string][] = [];
+  for (const part of (query.startsWith('?') ? query.slice(1) : query).split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    pairs.push(eq < 0 ? [part, ''] : [part.slice(0, eq), part.slice(eq + 1)]);
+  }
+  return pairs;
+}
+
 function readQuery(query: string): { pei: string; supi: string | null; gpsi: string | null } | Problem {
-  const params = new URLSearchParams(query);
   const seen = new Map<string, string>();
-  for (const [name, value] of params) {
+  for (const [name, value] of queryPairs(query)) {
     if (!PARAMS.has(name))
       return badParam(
         name,
@@ -138,6 +150,7 @@ function readQuery(query: string): { pei: string; supi: string | null; gpsi: str
 export class SbiServer {
   private readonly server: Http2Server;
   private readonly sessions = new Set<http2.ServerHttp2Session>();
+  private readonly addresses = new WeakMap<http2.Http2Session, string>();
 
   constructor(
     private readonly service: CheckService,
@@ -153,6 +166,8 @@ export class SbiServer {
       : http2.createServer();
     this.server.on('session', (session) => {
       this.sessions.add(session);
+      // Read once per connection: asking the socket costs a system call.
+      if (session.socket?.remoteAddress) this.addresses.set(session, session.socket.remoteAddress);
       session.on('close', () => this.sessions.delete(session));
       // A peer that misbehaves at the HTTP/2 level only loses its own session.
       session.on('error', () => session.destroy());
@@ -195,7 +210,7 @@ export class SbiServer {
       );
       return;
     }
-    let peer = (stream.session?.socket?.remoteAddress as string | undefined) ?? null;
+    let peer = stream.session ? (this.addresses.get(stream.session) ?? null) : null;
     if (this.options.oauth) {
       const token = this.options.oauth.check(headers.authorization);
       if (!token.ok) {
