@@ -45,23 +45,23 @@ export class DeviceTable {
     const snr = key % 1e6;
     let lo = this.offsets[block]!;
     let hi = this.offsets[block + 1]!;
-    // Serials within a TAC are spread fairly evenly: a few interpolation steps narrow the range to a
-    // handful of entries (memory reads are what a lookup costs), then a binary search ends it, so a
-    // skewed block costs no more than a plain binary search.
-    for (let step = 0; step < 3 && hi - lo > 16; step++) {
-      const first = this.snrs[lo]!;
-      const last = this.snrs[hi - 1]!;
-      if (snr < first || snr > last) return -1;
-      const guess = lo + Math.floor(((snr - first) / (last - first + 1)) * (hi - lo));
+    // Interpolation search: serials within a TAC are spread fairly evenly, so guessing the position
+    // from the value lands within a few entries; each read also narrows the known value bounds
+    // (a, b) of the range, so no read is spent on the range's ends — memory reads are what a lookup
+    // costs. A few steps at most, then a binary search ends it: a skewed block costs no more than a
+    // plain binary search. Invariant: the serial, if held, is in [lo, hi), whose values are in (a, b).
+    let a = -1;
+    let b = 1_000_000;
+    for (let step = 0; step < 4 && hi - lo > 8; step++) {
+      const guess = Math.min(hi - 1, lo + Math.floor(((snr - a) / (b - a)) * (hi - lo)));
       const value = this.snrs[guess]!;
       if (value === snr) return guess;
-      // Then a bracket of the neighbours on the same cache line or the next.
       if (value < snr) {
         lo = guess + 1;
-        if (lo + 8 < hi && this.snrs[lo + 8]! >= snr) hi = lo + 9;
+        a = value;
       } else {
         hi = guess;
-        if (hi - 9 >= lo && this.snrs[hi - 9]! < snr) lo = hi - 8;
+        b = value;
       }
     }
     while (lo < hi) {
