@@ -208,6 +208,7 @@ async function startRegistry(config: Config, logger: Logger): Promise<RunningSys
     const registry = new RegistryOperations(ledger, policy, 'admin-api');
     const app = await buildApp({
       store,
+      config,
       logger,
       metrics,
       version: VERSION,

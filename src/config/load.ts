@@ -44,6 +44,24 @@ export interface Config {
     readonly allowedAddresses: readonly string[];
     readonly watchdogSeconds: number;
   };
+  /** Where people reach the portal (links in SMS, certificate QR codes); null: the HTTP listener. */
+  readonly publicUrl: string | null;
+  readonly portal: { readonly rateLimitPerMinute: number };
+  readonly cases: {
+    readonly verificationMinutes: number;
+    readonly appealDays: number;
+    readonly suspendOverdueAppeals: boolean;
+  };
+  readonly staff: { readonly sessionHours: number };
+  readonly sms: {
+    readonly smscUrl: string | null;
+    readonly systemId: string;
+    readonly password: string | null;
+    readonly shortCode: string;
+    /** `prefix=language` rules, e.g. `213=ar`. */
+    readonly languages: readonly string[];
+    readonly simulatorPort: number;
+  };
   /** Absolute path of the ledger signing key. */
   readonly ledgerKeyFile: string;
   readonly policy: {
@@ -143,7 +161,11 @@ function convert(setting: Setting, raw: unknown): { value: Value } | { problem: 
           : null;
       if (!items) return { problem: 'must be a list (YAML) or comma-separated text' };
       const cleaned = items.map((i) => i.trim()).filter((i) => i !== '');
-      if (setting.items === 'names') {
+      if (setting.items === 'prefix-languages') {
+        if (cleaned.some((i) => !/^\+?\d{1,6}=(en|ar|zh|fr|ru|es)$/.test(i))) {
+          return { problem: 'items are prefix=language, e.g. 213=ar (languages: en ar zh fr ru es)' };
+        }
+      } else if (setting.items === 'names') {
         if (cleaned.some((i) => !/^[A-Za-z0-9*._:/-]+$/.test(i))) {
           return { problem: 'items are names, addresses or CIDR blocks (letters, digits, * . _ : / -)' };
         }
@@ -231,6 +253,10 @@ export function loadConfig(options: LoadOptions = {}): Config {
   if (Boolean(values.get('sbi.tls_cert_file')) !== Boolean(values.get('sbi.tls_key_file'))) {
     problems.push('sbi.tls_cert_file and sbi.tls_key_file go together: set both for TLS, or neither for h2c');
   }
+  const smsc = values.get('sms.smsc_url');
+  if (typeof smsc === 'string' && !/^smpp:\/\/[^/:]+:\d{1,5}$/.test(smsc)) {
+    problems.push(`sms.smsc_url must be smpp://host:port; got ${smsc}`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   const get = <T extends Value>(key: SettingKey) => values.get(key) as T;
   const dataDir = path.resolve(cwd, get<string | null>('data_dir') ?? './data');
@@ -279,6 +305,22 @@ export function loadConfig(options: LoadOptions = {}): Config {
       unlisted: get<'allowed' | 'tracked' | 'blocked' | 'unknown' | null>('policy.unlisted'),
       malformed: get<'allowed' | 'tracked' | 'blocked' | 'unknown'>('policy.malformed'),
       pairingExemptsNot: get<readonly string[]>('policy.pairing_exempts_not'),
+    },
+    publicUrl: get<string | null>('public_url'),
+    portal: { rateLimitPerMinute: get<number>('portal.rate_limit_per_minute') },
+    cases: {
+      verificationMinutes: get<number>('cases.verification_minutes'),
+      appealDays: get<number>('cases.appeal_days'),
+      suspendOverdueAppeals: get<boolean>('cases.suspend_overdue_appeals'),
+    },
+    staff: { sessionHours: get<number>('staff.session_hours') },
+    sms: {
+      smscUrl: get<string | null>('sms.smsc_url'),
+      systemId: get<string>('sms.system_id'),
+      password: get<string | null>('sms.password'),
+      shortCode: get<string>('sms.short_code'),
+      languages: get<readonly string[] | null>('sms.languages') ?? [],
+      simulatorPort: get<number>('sms.simulator_port'),
     },
     configFile: file,
   };

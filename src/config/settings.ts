@@ -32,7 +32,7 @@ export interface Setting<K extends string = string> {
   /** The values a `choice` setting takes. */
   readonly choices?: readonly string[];
   /** What a `list` holds: lower-case codes (default), or names (hosts, realms, addresses, CIDR blocks). */
-  readonly items?: 'codes' | 'names';
+  readonly items?: 'codes' | 'names' | 'prefix-languages';
 }
 
 export const SETTINGS = [
@@ -282,6 +282,96 @@ export const SETTINGS = [
     type: 'integer',
     default: 30,
     description: 'S13 watchdog Tw (RFC 3539): DWR after this many silent seconds.',
+  },
+  {
+    key: 'public_url',
+    env: 'OPENCEIR_PUBLIC_URL',
+    type: 'url',
+    default: null,
+    description:
+      'Address people reach the portal at, for links in SMS and on certificates (QR codes). Unset: the HTTP listener.',
+  },
+  {
+    key: 'portal.rate_limit_per_minute',
+    env: 'OPENCEIR_PORTAL_RATE_LIMIT_PER_MINUTE',
+    type: 'integer',
+    default: 60,
+    description: 'Public checks, reports, certificates and appeals admitted per client address per minute.',
+  },
+  {
+    key: 'cases.verification_minutes',
+    env: 'OPENCEIR_CASES_VERIFICATION_MINUTES',
+    type: 'integer',
+    default: 15,
+    description: 'How long a one-time code sent to a reporter stays valid.',
+  },
+  {
+    key: 'cases.appeal_days',
+    env: 'OPENCEIR_CASES_APPEAL_DAYS',
+    type: 'integer',
+    default: 14,
+    description: 'Days the registry has to decide an appeal before it is overdue and escalates.',
+  },
+  {
+    key: 'cases.suspend_overdue_appeals',
+    env: 'OPENCEIR_CASES_SUSPEND_OVERDUE_APPEALS',
+    type: 'boolean',
+    default: true,
+    description: 'When an appeal is overdue, suspend the block to tracked until it is decided.',
+  },
+  {
+    key: 'staff.session_hours',
+    env: 'OPENCEIR_STAFF_SESSION_HOURS',
+    type: 'integer',
+    default: 8,
+    description: 'Staff console sessions end after this many hours.',
+  },
+  {
+    key: 'sms.smsc_url',
+    env: 'OPENCEIR_SMS_SMSC_URL',
+    type: 'string',
+    default: null,
+    description:
+      'SMSC to bind to as an ESME (smpp://host:port). Unset: the demo starts its own SMSC simulator; otherwise no SMS.',
+  },
+  {
+    key: 'sms.system_id',
+    env: 'OPENCEIR_SMS_SYSTEM_ID',
+    type: 'string',
+    default: 'openceir',
+    description: 'SMPP system_id of the bind.',
+  },
+  {
+    key: 'sms.password',
+    env: 'OPENCEIR_SMS_PASSWORD',
+    type: 'string',
+    default: null,
+    secret: true,
+    description: 'SMPP password of the bind (the simulator accepts the one configured, or any when unset).',
+  },
+  {
+    key: 'sms.short_code',
+    env: 'OPENCEIR_SMS_SHORT_CODE',
+    type: 'string',
+    default: '14422',
+    description: 'Short code people send KYM and other commands to; source address of our messages.',
+  },
+  {
+    key: 'sms.languages',
+    env: 'OPENCEIR_SMS_LANGUAGES',
+    type: 'list',
+    items: 'prefix-languages',
+    default: null,
+    description:
+      'Language of SMS replies by number prefix, e.g. 213=ar,7=ru,86=zh (longest prefix wins; else English).',
+  },
+  {
+    key: 'sms.simulator_port',
+    env: 'OPENCEIR_SMS_SIMULATOR_PORT',
+    type: 'port',
+    default: 2775,
+    description:
+      'Port of the demo SMSC simulator (started when demo is on and no SMSC is configured). 0 picks a free port.',
   },
   {
     key: 'log_level',

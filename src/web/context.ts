@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Policy } from '../check/policy.ts';
 import type { CheckService } from '../check/service.ts';
+import type { Config } from '../config/load.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { RegistryOperations } from '../registry/operations.ts';
 import type { InstallationInfo, Store } from '../store/index.ts';
@@ -9,6 +10,8 @@ import type { InstallationInfo, Store } from '../store/index.ts';
 /** What the web layer is given by the composition root. */
 export interface AppContext {
   readonly store: Store;
+  /** The loaded configuration (portal, cases, staff and SMS settings are read from it). */
+  readonly config: Config;
   readonly logger: Logger;
   readonly metrics: Registry;
   readonly version: string;

@@ -8,6 +8,7 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { buildIndex } from '../../src/check/build.ts';
 import { IndexFollower } from '../../src/check/follow.ts';
+import { loadConfig } from '../../src/config/load.ts';
 import { DEFAULT_POLICY, type Policy } from '../../src/check/policy.ts';
 import { CheckService } from '../../src/check/service.ts';
 import { SightingRecorder } from '../../src/check/sightings.ts';
@@ -37,7 +38,13 @@ export interface TestApp {
 
 export async function createTestApp(
   engine: Engine,
-  options: { policy?: Policy; store?: TestStore; sightings?: boolean } = {},
+  options: {
+    policy?: Policy;
+    store?: TestStore;
+    sightings?: boolean;
+    /** Settings as environment variables (OPENCEIR_…), over the defaults. */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<TestApp> {
   const testStore = options.store ?? (await createTestStore(engine));
   const installation = await ensureInstallation(testStore.store, '0.0.0-test');
@@ -59,8 +66,10 @@ export async function createTestApp(
   const checks = new CheckService({ policy, index, recorder, overload: null });
   const follower = new IndexFollower(checks, ledger);
   ledger.subscribe(() => follower.wake());
+  const config = loadConfig({ env: { OPENCEIR_DEMO: '0', ...options.env }, cwd: os.tmpdir() });
   const context: AppContext = {
     store: testStore.store,
+    config,
     logger: pino({ level: 'silent' }),
     metrics: new Registry(),
     version: '0.0.0-test',

@@ -1,0 +1,1 @@
+/** Loads every audience's catalogue (so `CATALOGUES` is complete for tests and tools). */
