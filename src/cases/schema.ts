@@ -55,6 +55,8 @@ export const caseReport = pgTable(
     notifyOwner: boolean('notify_owner').notNull().default(false),
     /** portal, sms, police, operator or bulk. */
     channel: text('channel').notNull(),
+    /** The ledger source the case blocks and unblocks under: owner, police or operator:<id>. */
+    source: text('source').notNull(),
     /** Who entered it (staff user, `public`, `sms:<number>`) and for which organisation. */
     enteredBy: text('entered_by').notNull(),
     organisation: text('organisation'),

@@ -147,6 +147,7 @@ CREATE TABLE "case_report" (
 	"language" text DEFAULT 'en' NOT NULL,
 	"notify_owner" boolean DEFAULT false NOT NULL,
 	"channel" text NOT NULL,
+	"source" text NOT NULL,
 	"entered_by" text NOT NULL,
 	"organisation" text,
 	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
@@ -207,7 +208,8 @@ CREATE INDEX "case_event_case" ON "case_event" USING btree ("case_id","id");--> 
 CREATE INDEX "case_report_state" ON "case_report" USING btree ("state","updated_at");--> statement-breakpoint
 CREATE INDEX "case_report_unit" ON "case_report" USING btree ("police_unit");--> statement-breakpoint
 CREATE INDEX "outbox_due" ON "outbox" USING btree ("state","next_attempt_at");--> statement-breakpoint
-CREATE INDEX "sighting_seq" ON "sighting" USING btree ("seq");--> statement-breakpoint
+CREATE INDEX "sighting_seq" ON "sighting" USING btree ("seq");
+--> statement-breakpoint
 -- The access log is evidence for auditors: a row, once written, is never changed or removed.
 CREATE TRIGGER access_log_append_only BEFORE UPDATE OR DELETE ON access_log FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change();
 --> statement-breakpoint
