@@ -65,6 +65,16 @@ export class HeadSigner {
     const signature = sign(null, treeHeadSigningInput(size, timestampMs, rootHash), this.privateKey);
     return { size, rootHash, timestampMs, keyId: this.keyId, signature };
   }
+
+  /**
+   * Signs other statements of the registry (status certificates) with the same key. The caller's
+   * bytes must begin with their own domain-separation string, so that no statement can be taken for
+   * a tree head (whose 50 bytes begin with 0x00 0x01) or for another kind of statement.
+   */
+  signStatement(bytes: Uint8Array): Buffer {
+    if (bytes[0] === 0) throw new Error('a statement begins with its domain-separation string');
+    return sign(null, bytes, this.privateKey);
+  }
 }
 
 export function verifyHead(head: TreeHead, publicKeyPem: string): boolean {
