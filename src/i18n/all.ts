@@ -1,1 +1,2 @@
 /** Loads every audience's catalogue (so `CATALOGUES` is complete for tests and tools). */
+import './portal/index.ts';

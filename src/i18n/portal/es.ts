@@ -1,0 +1,146 @@
+import type { Messages } from '../index.ts';
+import type { PortalKey } from './en.ts';
+
+export const es: Messages<PortalKey> = {
+  'site.name': 'OpenCEIR',
+  'site.tagline': 'Registro nacional de identidades de dispositivos móviles',
+  skip: 'Ir al contenido principal',
+  'nav.label': 'Menú principal',
+  'nav.check': 'Consultar un equipo',
+  'nav.report': 'Denunciar pérdida o robo',
+  'nav.case': 'Seguir un caso',
+  'nav.appeal': 'Apelar',
+  'nav.verify': 'Verificar un certificado',
+  'language.label': 'Idioma',
+  'footer.docs': 'Documentación de la API',
+  'footer.licence': 'Licencia de código abierto (Apache-2.0)',
+  'footer.version': 'OpenCEIR {version}',
+
+  'home.title': 'Consulte un teléfono antes de comprarlo',
+  'home.lead':
+    'Este registro contiene las identidades (IMEI) de los teléfonos móviles denunciados como robados, perdidos o falsificados. Las redes móviles rechazan los teléfonos bloqueados. Consulte aquí cualquier teléfono, gratis.',
+  'home.more': 'Qué más puede hacer',
+  'home.report': 'Denunciar la pérdida o el robo de su teléfono para que se bloquee',
+  'home.case': 'Seguir su caso con su referencia',
+  'home.appeal': 'Apelar si su teléfono se bloqueó por error',
+  'home.verify': 'Verificar un certificado de estado que le hayan entregado',
+  'home.developers': 'Para operadores y desarrolladores',
+  'home.docs': 'Documentación de la API',
+  'home.openapi': 'Documento OpenAPI',
+  'home.healthz': 'Estado del servicio',
+  'home.metrics': 'Métricas de Prometheus',
+
+  'check.title': 'Consultar un equipo',
+  'check.label': 'IMEI',
+  'check.hint':
+    'El número de 15 cifras del teléfono. Marque *#06# para verlo, o búsquelo en la caja o en los ajustes.',
+  'check.submit': 'Consultar',
+  'check.another': 'Consultar otro equipo',
+
+  'error.summary': 'Hay un problema',
+  'error.empty': 'Introduzca el IMEI del equipo.',
+  'error.characters': 'Un IMEI solo tiene cifras (se admiten espacios o guiones entre los grupos).',
+  'error.length':
+    'Un IMEI tiene 15 cifras (14 sin la última, el dígito de control). Usted introdujo {count}.',
+  'error.checkDigit':
+    'La última cifra de este IMEI debería ser {expected}, no {given}. Compruebe que lo copió correctamente.',
+  'error.invalid': 'No es un IMEI válido.',
+
+  'answer.title': 'Resultado para {identifier}',
+  'status.allowed': 'Permitido',
+  'status.allowed.detail': 'No hay ninguna denuncia contra este equipo. Las redes móviles lo aceptan.',
+  'status.tracked': 'En seguimiento',
+  'status.tracked.detail': 'Este equipo ha sido denunciado. Sigue funcionando, pero cada uso se vigila.',
+  'status.blocked': 'Bloqueado',
+  'status.blocked.detail': 'Este equipo no funcionará en las redes móviles.',
+  'status.unknown': 'Desconocido',
+  'status.unknown.detail': 'Este equipo no figura en el registro.',
+  'answer.reasons': 'Motivo',
+  'answer.model': 'Modelo',
+  'answer.modelUnknown': 'No se encuentra en la base de datos de modelos',
+  'answer.checkedAt': 'Consultado el {time} (UTC)',
+
+  'next.title': 'Qué hacer ahora',
+  'next.buyer.blocked': 'Si piensa comprarlo: no compre este teléfono. No funcionará y puede ser robado.',
+  'next.buyer.tracked':
+    'Si piensa comprarlo: tenga cuidado. Este teléfono ha sido denunciado; pida al vendedor una prueba de que es suyo.',
+  'next.buyer.allowed':
+    'Si piensa comprarlo: hoy no consta ninguna denuncia. Aun así, pida la caja y la factura.',
+  'next.buyer.unknown':
+    'Si piensa comprarlo: compruebe que el IMEI se escribió correctamente. Un teléfono que el registro no conoce puede ser falsificado.',
+  'next.owner': 'Si es suyo: siga su caso, o solicite el desbloqueo cuando lo haya recuperado.',
+  'next.wrong': 'Si se bloqueó por error: apele la decisión.',
+
+  'reason.stolen': 'denunciado como robado',
+  'reason.lost': 'denunciado como perdido',
+  'reason.counterfeit': 'falsificado o no homologado para este mercado',
+  'reason.invalid-identifier': 'el IMEI no es válido o nunca fue asignado',
+  'reason.duplicate': 'el mismo IMEI lo usa más de un equipo (clonado)',
+  'reason.tampered': 'el IMEI fue modificado o manipulado',
+  'reason.unregistered': 'no registrado, cuando el registro es obligatorio',
+  'reason.barred': 'vetado por el regulador',
+  'reason.court-order': 'por orden de un tribunal o de una autoridad',
+  'reason.fraud': 'usado para fraude',
+  'reason.foreign-stolen': 'denunciado como robado en otro país',
+  'reason.foreign-lost': 'denunciado como perdido en otro país',
+  'reason.test-device': 'equipo de prueba usado en una red comercial',
+  'reason.monitoring': 'vigilado: los usos se registran, no se rechaza nada',
+  'reason.investigation': 'en seguimiento por una investigación',
+  'reason.registered': 'registrado',
+  'reason.type-approved': 'modelo homologado para este mercado',
+  'reason.exempt': 'exento por decisión del regulador',
+  'reason.amnesty': 'permitido durante un período de amnistía',
+  'reason.golden': 'en la lista de equipos que nunca se bloquean',
+  'reason.other': 'otro motivo ({code})',
+  'reason.none': 'Ningún motivo registrado',
+
+  'certificate.offer': 'Certificado de estado firmado',
+  'certificate.offerText':
+    'Descargue esta respuesta firmada por el registro. Un comprador, una tienda o una aseguradora pueden verificarla, en línea o sin conexión.',
+  'certificate.json': 'Descargar el certificado (JSON)',
+  'certificate.html': 'Certificado imprimible con código QR',
+  'certificate.title': 'Certificado de estado',
+  'certificate.intro':
+    'El registro firmó esta declaración del estado de un equipo. Escanee el código o abra la dirección de abajo para verificarla.',
+  'certificate.identifier': 'IMEI consultado',
+  'certificate.status': 'Estado',
+  'certificate.reasons': 'Motivos',
+  'certificate.model': 'Modelo',
+  'certificate.checkedAt': 'Consultado el (UTC)',
+  'certificate.ledger': 'Posición en el registro',
+  'certificate.ledgerValue': '{size} entradas, raíz {root}',
+  'certificate.serial': 'Número de serie',
+  'certificate.key': 'Clave de firma',
+  'certificate.verifyAt': 'Verificar en',
+  'certificate.qr': 'Código QR con la dirección de verificación',
+  'certificate.print': 'Para conservarlo, imprima esta página o guárdela en PDF.',
+  'certificate.busy': 'El registro se está actualizando. Vuelva a intentarlo en un momento.',
+
+  'verify.title': 'Verificar un certificado de estado',
+  'verify.intro':
+    'Pegue el certificado (el contenido de su archivo JSON, o el código de su enlace QR), o elija el archivo.',
+  'verify.paste': 'Certificado',
+  'verify.pasteHint': 'El texto JSON, o el código que sigue a c= en la dirección de verificación.',
+  'verify.file': 'Archivo del certificado',
+  'verify.fileHint': 'El archivo .json que descargó.',
+  'verify.submit': 'Verificar',
+  'verify.empty': 'Pegue un certificado o elija su archivo.',
+  'verify.valid': 'Válido: firmado por este registro',
+  'verify.validText':
+    'Este certificado lo emitió este registro y no ha sido modificado. Indica el estado del {time} (UTC); el estado puede haber cambiado desde entonces.',
+  'verify.checkNow': 'Consultar el estado actual',
+  'verify.invalid': 'No válido',
+  'verify.malformed': 'El certificado está dañado o incompleto: el campo {field} es incorrecto.',
+  'verify.badSignature':
+    'La firma no coincide: el certificado se modificó después de firmarse, o no lo firmó este registro.',
+  'verify.unknownKey': 'Se firmó con una clave que este registro no conoce (clave {keyId}).',
+  'verify.offline': 'Verificar sin conexión',
+  'verify.offlineText':
+    'Descargue la clave pública del registro y siga los pasos de la documentación (OpenSSL).',
+  'verify.key': 'Clave pública del registro (PEM)',
+
+  'limit.title': 'Demasiadas solicitudes',
+  'limit.text':
+    'Ha enviado muchas solicitudes en poco tiempo. Espere {seconds} segundos y vuelva a intentarlo.',
+  'home.back': 'Volver a la página de inicio',
+};
