@@ -1,2 +1,3 @@
 /** Loads every audience's catalogue (so `CATALOGUES` is complete for tests and tools). */
 import './portal/index.ts';
+import './notify/index.ts';

@@ -90,6 +90,11 @@ export class AppendSession {
     return this.frontier.size;
   }
 
+  /** The transaction, for parts that write their own rows atomically with their entries (cases). */
+  get executor(): Executor {
+    return this.tx;
+  }
+
   /** Adds valid drafts (see Ledger.append for validation); returns the entries and which were replays. */
   async add(drafts: readonly EntryDraft[]): Promise<{ entries: Entry[]; replayed: boolean[] }> {
     const keys = drafts.map((d) => d.idempotencyKey).filter((k): k is string => typeof k === 'string');

@@ -1,0 +1,79 @@
+/**
+ * The cases part assembled: reports, alerts, appeals and the outbox over one ledger, with the two
+ * background jobs (the alert raiser following sightings, and the appeal deadline sweep).
+ */
+import { notification } from '../i18n/notify/index.ts';
+import type { Ledger } from '../ledger/ledger.ts';
+import { AlertRaiser, Alerts } from './alerts.ts';
+import { Appeals } from './appeals.ts';
+import { Cases } from './cases.ts';
+import { type MessageRenderer, Outbox } from './outbox.ts';
+
+export interface CaseDeskOptions {
+  readonly verificationMinutes: number;
+  readonly appealDays: number;
+  readonly suspendOverdueAppeals: boolean;
+  /** Base URL of the portal, for links in messages. */
+  readonly publicUrl: string;
+  readonly render?: MessageRenderer;
+  readonly alertIntervalMs?: number;
+  readonly onError?: (error: unknown, job: string) => void;
+}
+
+export class CaseDesk {
+  readonly outbox: Outbox;
+  readonly cases: Cases;
+  readonly alerts: Alerts;
+  readonly appeals: Appeals;
+  readonly raiser: AlertRaiser;
+  private sweep: NodeJS.Timeout | null = null;
+
+  constructor(ledger: Ledger, options: CaseDeskOptions) {
+    const render: MessageRenderer =
+      options.render ?? ((kind, language, params) => notification(kind, language, params));
+    this.outbox = new Outbox(ledger.db);
+    this.cases = new Cases(ledger, {
+      verificationMinutes: options.verificationMinutes,
+      render,
+      outbox: this.outbox,
+      publicUrl: options.publicUrl,
+    });
+    this.alerts = new Alerts(ledger.db);
+    this.appeals = new Appeals(ledger, this.cases, {
+      appealDays: options.appealDays,
+      suspendOverdue: options.suspendOverdueAppeals,
+      render,
+      outbox: this.outbox,
+      publicUrl: options.publicUrl,
+    });
+    this.raiser = new AlertRaiser(ledger.db, {
+      render,
+      outbox: this.outbox,
+      publicUrl: options.publicUrl,
+      intervalMs: options.alertIntervalMs,
+      onError: (error) => options.onError?.(error, 'alerts'),
+    });
+    this.onError = options.onError;
+  }
+
+  private readonly onError: CaseDeskOptions['onError'];
+
+  start(): this {
+    this.raiser.start();
+    const sweep = () => {
+      this.appeals.escalateOverdue().catch((error) => this.onError?.(error, 'appeals'));
+      this.sweep = setTimeout(sweep, 60_000);
+      this.sweep.unref();
+    };
+    sweep();
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    if (this.sweep) clearTimeout(this.sweep);
+    await this.raiser.stop();
+  }
+}
+
+export type { CaseActor, CaseRecord, OrganisationRef, PublicCaseView, ReportInput } from './cases.ts';
+export { CaseNotFoundError, CasesInputError } from './cases.ts';
