@@ -16,6 +16,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { CaseDesk } from './cases/index.ts';
 import { buildIndex } from './check/build.ts';
 import { IndexFollower } from './check/follow.ts';
 import { OverloadGuard } from './check/overload.ts';
@@ -177,11 +178,24 @@ async function startRegistry(config: Config, logger: Logger): Promise<RunningSys
 
     const { index } = await buildIndex(store.db);
     logger.info(index.stats(), 'check index built');
+    // The public URL is known once the HTTP port is bound (it may be 0, "any free port").
+    let publicUrl = config.publicUrl ?? urlOf('http', config.host, config.httpPort);
+    const desk = new CaseDesk(ledger, {
+      verificationMinutes: config.cases.verificationMinutes,
+      appealDays: config.cases.appealDays,
+      suspendOverdueAppeals: config.cases.suspendOverdueAppeals,
+      publicUrl: () => publicUrl,
+      onError: (error, job) => logger.warn({ err: error, job }, 'cases job failed; retrying'),
+    }).start();
+    closers.push(() => desk.stop());
     const recorder = new SightingRecorder({
       dir: path.join(config.dataDir, 'sightings'),
       node: config.nodeName,
       recordAll: config.check.recordAll,
-      ship: (batch) => storeSightings(store.db, batch),
+      ship: async (batch) => {
+        await storeSightings(store.db, batch);
+        desk.raiser.wake();
+      },
       onError: (error) => logger.warn({ err: error }, 'sightings not stored yet'),
     });
     recorder.start();
@@ -209,6 +223,10 @@ async function startRegistry(config: Config, logger: Logger): Promise<RunningSys
     const app = await buildApp({
       store,
       config,
+      desk,
+      get publicUrl() {
+        return publicUrl;
+      },
       logger,
       metrics,
       version: VERSION,
@@ -231,6 +249,7 @@ async function startRegistry(config: Config, logger: Logger): Promise<RunningSys
     closers.push(() => app.close());
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.httpPort;
+    if (!config.publicUrl) publicUrl = urlOf('http', config.host, port);
 
     const protocols = config.role === 'all-in-one' ? await startProtocols(config, checks, closers) : null;
     return {

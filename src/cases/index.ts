@@ -13,8 +13,8 @@ export interface CaseDeskOptions {
   readonly verificationMinutes: number;
   readonly appealDays: number;
   readonly suspendOverdueAppeals: boolean;
-  /** Base URL of the portal, for links in messages. */
-  readonly publicUrl: string;
+  /** Base URL of the portal, for links in messages (a function when known only after listening). */
+  readonly publicUrl: string | (() => string);
   readonly render?: MessageRenderer;
   readonly alertIntervalMs?: number;
   readonly onError?: (error: unknown, job: string) => void;
@@ -32,11 +32,15 @@ export class CaseDesk {
     const render: MessageRenderer =
       options.render ?? ((kind, language, params) => notification(kind, language, params));
     this.outbox = new Outbox(ledger.db);
+    const url = options.publicUrl;
+    const publicUrl = typeof url === 'function' ? url : () => url;
     this.cases = new Cases(ledger, {
       verificationMinutes: options.verificationMinutes,
       render,
       outbox: this.outbox,
-      publicUrl: options.publicUrl,
+      get publicUrl() {
+        return publicUrl();
+      },
     });
     this.alerts = new Alerts(ledger.db);
     this.appeals = new Appeals(ledger, this.cases, {
@@ -44,12 +48,16 @@ export class CaseDesk {
       suspendOverdue: options.suspendOverdueAppeals,
       render,
       outbox: this.outbox,
-      publicUrl: options.publicUrl,
+      get publicUrl() {
+        return publicUrl();
+      },
     });
     this.raiser = new AlertRaiser(ledger.db, {
       render,
       outbox: this.outbox,
-      publicUrl: options.publicUrl,
+      get publicUrl() {
+        return publicUrl();
+      },
       intervalMs: options.alertIntervalMs,
       onError: (error) => options.onError?.(error, 'alerts'),
     });

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Policy } from '../check/policy.ts';
+import type { CaseDesk } from '../cases/index.ts';
 import type { CheckService } from '../check/service.ts';
 import type { Config } from '../config/load.ts';
 import type { Ledger } from '../ledger/ledger.ts';
@@ -21,6 +22,10 @@ export interface AppContext {
   readonly registry: RegistryOperations;
   /** The key admin endpoints accept as a bearer token. */
   readonly adminApiKey: string;
+  /** Theft and loss cases, police alerts, appeals and the message outbox. */
+  readonly desk: CaseDesk;
+  /** Where people reach the portal: configured, or this listener. */
+  readonly publicUrl: string;
   /** The real-time checks (REST status and bulk), from the in-memory index. */
   readonly checks: CheckService;
   readiness(): Promise<{ ready: boolean; checks: Record<string, string> }>;

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
+import { CaseDesk } from '../../src/cases/index.ts';
 import { buildIndex } from '../../src/check/build.ts';
 import { IndexFollower } from '../../src/check/follow.ts';
 import { loadConfig } from '../../src/config/load.ts';
@@ -52,6 +53,16 @@ export async function createTestApp(
   await ledger.init();
   const policy = options.policy ?? DEFAULT_POLICY;
   const { index } = await buildIndex(testStore.store.db);
+  const config = loadConfig({ env: { OPENCEIR_DEMO: '0', ...options.env }, cwd: os.tmpdir() });
+  // The public URL is only known once listening; messages built before that use the configured one.
+  const publicUrl = { value: config.publicUrl ?? 'http://127.0.0.1' };
+  const desk = new CaseDesk(ledger, {
+    verificationMinutes: config.cases.verificationMinutes,
+    appealDays: config.cases.appealDays,
+    suspendOverdueAppeals: config.cases.suspendOverdueAppeals,
+    publicUrl: () => publicUrl.value,
+    alertIntervalMs: 200,
+  }).start();
   // Sightings as the all-in-one server keeps them: written ahead to a directory, shipped to the database.
   const sightingDir = options.sightings ? mkdtempSync(path.join(os.tmpdir(), 'openceir-sightings-')) : null;
   const recorder = sightingDir
@@ -59,17 +70,23 @@ export async function createTestApp(
         dir: sightingDir,
         node: 'test-node',
         intervalMs: 50,
-        ship: (batch) => storeSightings(testStore.store.db, batch),
+        ship: async (batch) => {
+          await storeSightings(testStore.store.db, batch);
+          desk.raiser.wake();
+        },
       })
     : null;
   recorder?.start();
   const checks = new CheckService({ policy, index, recorder, overload: null });
   const follower = new IndexFollower(checks, ledger);
   ledger.subscribe(() => follower.wake());
-  const config = loadConfig({ env: { OPENCEIR_DEMO: '0', ...options.env }, cwd: os.tmpdir() });
   const context: AppContext = {
     store: testStore.store,
     config,
+    desk,
+    get publicUrl() {
+      return publicUrl.value;
+    },
     logger: pino({ level: 'silent' }),
     metrics: new Registry(),
     version: '0.0.0-test',
@@ -90,6 +107,7 @@ export async function createTestApp(
   };
   const app = await buildApp(context);
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
+  if (!config.publicUrl) publicUrl.value = base;
   return {
     app,
     context,
@@ -110,6 +128,7 @@ export async function createTestApp(
     },
     dispose: async () => {
       await app.close();
+      await desk.stop();
       await recorder?.close();
       if (sightingDir) rmSync(sightingDir, { recursive: true, force: true });
       if (!options.store) await testStore.dispose();

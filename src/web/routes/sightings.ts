@@ -46,6 +46,8 @@ export function sightingRoutes(app: FastifyInstance, context: AppContext): void 
     },
     async (request) => {
       await storeSightings(context.store.db, request.body.sightings);
+      // Police alerts follow the stored sightings: read them now rather than at the next poll.
+      context.desk.raiser.wake();
       return { received: request.body.sightings.length };
     },
   );
