@@ -9,6 +9,7 @@ import { HeadSigner } from '../ledger/signing.ts';
 import { verifyLedger } from '../ledger/verify.ts';
 import { RegistryOperations } from '../registry/operations.ts';
 import { query } from '../store/index.ts';
+import { importRecoveries, importReports } from './bulk.ts';
 import { CaseDesk } from './index.ts';
 import { transition } from './model.ts';
 import { normaliseReference } from './reference.ts';
@@ -360,6 +361,43 @@ describeStores('cases', (store) => {
       sql`select state, last_error from outbox where id = ${taken[1]!.id}::uuid`,
     );
     expect(row).toEqual({ state: 'queued', last_error: 'SMSC down' });
+  });
+
+  it('bulk reports apply good rows, name the bad ones, and change nothing when sent again', async () => {
+    const police = {
+      kind: 'police' as const,
+      name: 'police.capital',
+      organisation: { id: 'police-capital', kind: 'police' as const, operatorId: null },
+    };
+    const csv = [
+      'IMEI,imei2,kind,brand,model,police_report_number',
+      '352099001761481,,stolen,Acme,A2,PR-1',
+      '35209900176148,,misplaced,,,PR-2',
+      '352099001761499,352099001761507,lost,Acme,A3,PR-3',
+    ].join('\n');
+    const first = await importReports(desk.cases, csv, police);
+    expect(first).toMatchObject({ rows: 3, applied: 2, refused: 1 });
+    expect(first.results[1]).toEqual({
+      line: 3,
+      outcome: 'refused',
+      problems: [{ param: 'kind', reason: 'is lost or stolen' }],
+    });
+    expect(await status('352099001761507')).toBe('blocked');
+    const again = await importReports(desk.cases, csv, police);
+    expect(again.results.map((r) => r.outcome)).toEqual(['existing', 'refused', 'existing']);
+    expect(again.results[0]!.reference).toBe(first.results[0]!.reference);
+
+    const recoveries = [
+      'reference,imei,unblock',
+      `${first.results[0]!.reference},,yes`,
+      ',352099001761499,no',
+      ',490154203237518,',
+    ].join('\n');
+    const recovered = await importRecoveries(desk.cases, recoveries, police);
+    expect(recovered.results.map((r) => r.outcome)).toEqual(['unblocked', 'recovered', 'refused']);
+    expect(await status('352099001761481')).toBe('allowed');
+    expect(await status('352099001761499')).toBe('blocked');
+    await expect(importReports(desk.cases, 'kind\nstolen', police)).rejects.toThrow(/header lacks imei/);
   });
 
   it('leaves a ledger that verifies', async () => {
