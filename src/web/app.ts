@@ -18,10 +18,10 @@ import { checkRoutes } from './routes/check.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { fileRoutes } from './routes/files.ts';
 import { healthRoutes } from './routes/health.ts';
-import { homeRoutes } from './routes/home.ts';
 import { identifierRoutes } from './routes/identifiers.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { portalRoutes } from './routes/public.ts';
 import { ruleRoutes } from './routes/rules.ts';
 import { sightingRoutes } from './routes/sightings.ts';
 
@@ -163,7 +163,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
     },
     { name: 'identifiers', description: 'Identifier catalogue and validation' },
   ]);
-  homeRoutes(app, context);
+  await portalRoutes(app, context);
   identifierRoutes(app);
   deviceRoutes(app, context);
   checkRoutes(app, context.checks);
