@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs and starts what the test suite needs on a Debian machine, and nothing that is already there.
 #   - tshark, h2load (nghttp2-client), curl, openssl, Erlang/OTP with its diameter application;
+#   - Chromium and the Noto fonts (Arabic, CJK) for the portal's browser tests;
 #   - PostgreSQL server on 127.0.0.1:5432 that user postgres can reach without a password, with a
 #     database "test" (override with OPENCEIR_TEST_DATABASE_URL, then this script only checks it).
 # Run as root (or with sudo). Safe to run again: every step checks first.
@@ -24,6 +25,10 @@ need_packages() {
 # Independent protocol peers: tshark decodes our HTTP/2 and Diameter, h2load and curl speak h2c,
 # Erlang/OTP's diameter application is an S13 client, openssl checks signatures and makes test certificates.
 need_packages tshark nghttp2-client curl openssl erlang-base erlang-diameter erlang-dev
+
+# Real Chromium for the portal tests (playwright-core drives /usr/bin/chromium), with the Noto fonts
+# that draw Arabic and Chinese in the screenshots and give axe-core real text to measure.
+need_packages chromium fonts-noto-core fonts-noto-cjk
 
 url="${OPENCEIR_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
 
