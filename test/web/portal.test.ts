@@ -3,7 +3,7 @@
  * checks in English and Arabic, the language switcher, axe-core on every page, 360 px without
  * horizontal overflow, a certificate downloaded and verified, and one altered byte refused.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -47,6 +47,7 @@ describe('public portal in Chromium', () => {
     const tacs = path.join(os.tmpdir(), `openceir-portal-tacs-${process.pid}.csv`);
     writeFileSync(tacs, 'tac,name,name\n35209900,Acme,Phone X\n');
     await registry.importTacs(tacs);
+    rmSync(tacs, { force: true });
     await t.caughtUp();
     browser = await launchBrowser();
   }, 60_000);
