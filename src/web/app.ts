@@ -10,8 +10,11 @@ import Fastify, {
   type FastifyInstance,
   LogController,
 } from 'fastify';
+import type { Accounts } from '../accounts/accounts.ts';
 import type { CheckService } from '../check/service.ts';
 import { installAccessControl } from './access.ts';
+import { consoleAuthRoutes } from './console/auth.ts';
+import { consoleRefusal } from './console/refusal.ts';
 import type { AppContext } from './context.ts';
 import { PROBLEM_CONTENT_TYPE, type ProblemBody } from './problem.ts';
 import { checkRoutes } from './routes/check.ts';
@@ -42,6 +45,8 @@ export interface BaseContext {
   readonly metrics: AppContext['metrics'];
   readonly version: string;
   readonly adminApiKey: string;
+  /** Staff accounts: sessions and API keys besides the admin key; absent, only the admin key is accepted. */
+  readonly accounts?: Accounts;
   /** Readiness of each dependency: "ok" or what is wrong; `ready` false answers 503. */
   readiness(): Promise<{ ready: boolean; checks: Record<string, string> }>;
 }
@@ -58,7 +63,7 @@ async function baseApp(
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   });
 
-  installAccessControl(app, context.adminApiKey);
+  installAccessControl(app, context.adminApiKey, context.accounts, { refusalPage: consoleRefusal });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -164,6 +169,8 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
     { name: 'identifiers', description: 'Identifier catalogue and validation' },
   ]);
   await portalRoutes(app, context);
+  const { accounts } = context as BaseContext;
+  if (accounts) await consoleAuthRoutes(app, { accounts, version: context.version });
   identifierRoutes(app);
   deviceRoutes(app, context);
   checkRoutes(app, context.checks);

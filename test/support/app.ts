@@ -6,14 +6,15 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
+import { Accounts } from '../../src/accounts/accounts.ts';
 import { CaseDesk } from '../../src/cases/index.ts';
 import { buildIndex } from '../../src/check/build.ts';
 import { IndexFollower } from '../../src/check/follow.ts';
-import { loadConfig } from '../../src/config/load.ts';
 import { DEFAULT_POLICY, type Policy } from '../../src/check/policy.ts';
 import { CheckService } from '../../src/check/service.ts';
 import { SightingRecorder } from '../../src/check/sightings.ts';
 import { storeSightings } from '../../src/check/store.ts';
+import { loadConfig } from '../../src/config/load.ts';
 import { Ledger } from '../../src/ledger/ledger.ts';
 import { HeadSigner } from '../../src/ledger/signing.ts';
 import { RegistryOperations } from '../../src/registry/operations.ts';
@@ -28,6 +29,8 @@ export interface TestApp {
   readonly app: FastifyInstance;
   readonly context: AppContext;
   readonly base: string;
+  /** The staff accounts the app's access control and console use. */
+  readonly accounts: Accounts;
   /** fetch against the app, with the admin key unless `auth: false`. */
   call(path: string, init?: RequestInit & { auth?: boolean; json?: unknown }): Promise<Response>;
   dispose(): Promise<void>;
@@ -80,7 +83,9 @@ export async function createTestApp(
   const checks = new CheckService({ policy, index, recorder, overload: null });
   const follower = new IndexFollower(checks, ledger);
   ledger.subscribe(() => follower.wake());
-  const context: AppContext = {
+  const accounts = new Accounts(testStore.store, { sessionHours: config.staff.sessionHours });
+  const context: AppContext & { accounts: Accounts } = {
+    accounts,
     store: testStore.store,
     config,
     desk,
@@ -112,6 +117,7 @@ export async function createTestApp(
     app,
     context,
     base,
+    accounts,
     call: (path, init = {}) => {
       const headers = new Headers(init.headers);
       if (init.auth !== false) headers.set('authorization', `Bearer ${TEST_ADMIN_KEY}`);
