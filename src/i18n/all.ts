@@ -2,3 +2,4 @@
 import './portal/index.ts';
 import './notify/index.ts';
 import './console/index.ts';
+import './sms/index.ts';
