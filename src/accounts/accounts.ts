@@ -190,14 +190,14 @@ export class Accounts {
     const wanted = ROLE_ORGANISATION[role];
     if (!organisationId) {
       if (wanted === 'regulator') return null;
-      throw new AccountError('organisation', `a ${role} account belongs to a ${wanted} organisation`);
+      throw new AccountError('organisation', `the role ${role} needs an organisation of kind ${wanted}`);
     }
     const org = await this.organisation(organisationId);
     if (!org) throw new AccountError('organisation', `no organisation ${organisationId}`);
     if (org.kind !== wanted)
       throw new AccountError(
         'organisation',
-        `a ${role} account belongs to a ${wanted} organisation; ${org.id} is ${org.kind}`,
+        `the role ${role} needs an organisation of kind ${wanted}; ${org.id} is ${org.kind}`,
       );
     return org;
   }

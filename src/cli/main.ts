@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/load.ts';
 import { VERSION } from '../version.ts';
+import { accountCommands } from './commands/accounts.ts';
 import { configCommand } from './commands/config.ts';
 import { deviceCommands } from './commands/device.ts';
 import { identifyCommands } from './commands/identify.ts';
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   identifyCommands(program);
   deviceCommands(program);
   registryCommands(program);
+  accountCommands(program);
   configCommand(program);
   return program;
 }
