@@ -16,6 +16,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { Accounts, type DemoAccounts, seedDemoAccounts } from './accounts/index.ts';
+import { type DemoCases, seedDemoCases } from './cases/demo.ts';
 import { CaseDesk } from './cases/index.ts';
 import { buildIndex } from './check/build.ts';
 import { IndexFollower } from './check/follow.ts';
@@ -33,6 +35,8 @@ import { HeadSigner, loadOrCreateSigningKey } from './ledger/signing.ts';
 import { DiameterServer } from './protocols/diameter/server.ts';
 import { TokenValidator } from './protocols/sbi/oauth.ts';
 import { SbiServer } from './protocols/sbi/server.ts';
+import { SmsChannel, SmscSimulator } from './protocols/sms/index.ts';
+import { registryActions } from './protocols/sms/registry-actions.ts';
 import { type DemoSummary, demoExamples, seedDemo } from './registry/demo.ts';
 import { RegistryOperations } from './registry/operations.ts';
 import { ensureInstallation, type InstallationInfo, openStore, type Store } from './store/index.ts';
@@ -78,6 +82,12 @@ export interface RunningSystem {
   readonly adminApiKeyFile: string | null;
   /** What the demo seeding loaded on this start (null when it did not run). */
   readonly demo: DemoSummary | null;
+  /** The SMS channel's SMSC (the built-in simulator in the demo), or null without SMS. */
+  readonly sms: { readonly smscUrl: string; readonly simulator: SmscSimulator | null } | null;
+  /** Cases, alerts and appeals (registry roles). */
+  readonly desk: CaseDesk | null;
+  /** Demo staff accounts and cases created on this start. */
+  readonly demoPeople: { readonly accounts: DemoAccounts; readonly cases: DemoCases | null } | null;
   /** Devices worth looking at (demo data), for the start banner. */
   readonly examples: readonly { label: string; imei: string }[];
   close(): Promise<void>;
@@ -156,6 +166,60 @@ function indexMetrics(metrics: Registry, checks: CheckService, follower: () => I
   });
 }
 
+/**
+ * The SMS channel: bound to the configured SMSC, or, for the demo, to a built-in SMSC simulator
+ * (so the quick start shows codes and KYM answers without an operator). None otherwise.
+ */
+async function startSms(
+  config: Config,
+  logger: Logger,
+  metrics: Registry,
+  desk: CaseDesk,
+  checks: () => CheckService,
+  store: Store,
+  closers: (() => Promise<void>)[],
+): Promise<{ simulator: SmscSimulator | null; smscUrl: string } | null> {
+  let smscUrl = config.sms.smscUrl;
+  let simulator: SmscSimulator | null = null;
+  const password = config.sms.password ?? '';
+  if (!smscUrl && config.demo) {
+    simulator = await SmscSimulator.start({
+      port: config.sms.simulatorPort,
+      host: '127.0.0.1',
+      systemId: config.sms.systemId,
+      password,
+    });
+    const running = simulator;
+    closers.push(() => running.close());
+    smscUrl = simulator.url;
+  }
+  if (!smscUrl) return null;
+  const channel = new SmsChannel({
+    smscUrl,
+    systemId: config.sms.systemId,
+    password,
+    shortCode: config.sms.shortCode,
+    languages: config.sms.languages,
+    actions: registryActions({
+      get checks() {
+        return checks();
+      },
+      db: store.db,
+      desk,
+    }),
+    outbox: desk.outbox,
+    metrics,
+    onError: (error, context) => logger.warn({ err: error, context }, 'SMS channel'),
+    onStateChange: (state, detail) => logger.info({ state, detail }, 'SMS channel'),
+  }).start();
+  const unsubscribe = desk.outbox.onQueued(() => channel.wake());
+  closers.push(async () => {
+    unsubscribe();
+    await channel.close();
+  });
+  return { simulator, smscUrl };
+}
+
 async function startRegistry(config: Config, logger: Logger): Promise<RunningSystem> {
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const closers: (() => Promise<void>)[] = [() => store.close()];
@@ -206,6 +270,12 @@ async function startRegistry(config: Config, logger: Logger): Promise<RunningSys
     }).start();
     closers.push(async () => overload.stop());
     const checks = new CheckService({ policy, index, recorder, overload, metrics });
+    const sms = await startSms(config, logger, metrics, desk, () => checks, store, closers);
+    const accounts = new Accounts(store, { sessionHours: config.staff.sessionHours });
+    const demoPeople = config.demo
+      ? { accounts: await seedDemoAccounts(store, accounts), cases: await seedDemoCases(desk, store) }
+      : null;
+    if (demoPeople?.cases) logger.info({ cases: demoPeople.cases.cases.length }, 'demo cases loaded');
     // The index follows the ledger: woken by every append in this process, and polling for other processes'.
     const follower = new IndexFollower(checks, ledger, {
       intervalMs: 1_000,
@@ -224,6 +294,8 @@ async function startRegistry(config: Config, logger: Logger): Promise<RunningSys
       store,
       config,
       desk,
+      accounts,
+      smsSimulator: sms?.simulator ?? null,
       get publicUrl() {
         return publicUrl;
       },
@@ -264,6 +336,9 @@ async function startRegistry(config: Config, logger: Logger): Promise<RunningSys
       installation,
       adminApiKeyFile: admin.file,
       demo,
+      sms,
+      desk,
+      demoPeople,
       examples: config.demo ? await demoExamples(ledger) : [],
       close,
     };
@@ -424,6 +499,9 @@ async function startCheckNode(config: Config, logger: Logger): Promise<RunningSy
       installation: null,
       adminApiKeyFile: admin.file,
       demo: null,
+      sms: null,
+      desk: null,
+      demoPeople: null,
       examples: [],
       close,
     };

@@ -17,7 +17,9 @@ import { consoleAuthRoutes } from './console/auth.ts';
 import { consoleRefusal } from './console/refusal.ts';
 import type { AppContext } from './context.ts';
 import { PROBLEM_CONTENT_TYPE, type ProblemBody } from './problem.ts';
+import { caseRoutes } from './routes/cases.ts';
 import { checkRoutes } from './routes/check.ts';
+import { demoPhoneRoutes } from './routes/demo-phone.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { fileRoutes } from './routes/files.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -25,6 +27,7 @@ import { identifierRoutes } from './routes/identifiers.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { portalRoutes } from './routes/public.ts';
+import { casePortalRoutes } from './routes/public-cases.ts';
 import { ruleRoutes } from './routes/rules.ts';
 import { sightingRoutes } from './routes/sightings.ts';
 
@@ -167,10 +170,16 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
         'Signed, append-only ledger: heads, entries, proofs, snapshots (followed by check nodes and peers)',
     },
     { name: 'identifiers', description: 'Identifier catalogue and validation' },
+    {
+      name: 'cases',
+      description: 'Theft and loss cases, police alerts and appeals (police, operator and regulator systems)',
+    },
+    { name: 'demo', description: 'Demo only: the built-in SMSC simulator’s handset' },
   ]);
   await portalRoutes(app, context);
-  const { accounts } = context as BaseContext;
-  if (accounts) await consoleAuthRoutes(app, { accounts, version: context.version });
+  await casePortalRoutes(app, context);
+  await consoleAuthRoutes(app, { accounts: context.accounts, version: context.version });
+  caseRoutes(app, context);
   identifierRoutes(app);
   deviceRoutes(app, context);
   checkRoutes(app, context.checks);
@@ -178,6 +187,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   ruleRoutes(app, context);
   fileRoutes(app, context);
   ledgerRoutes(app, context);
+  if (context.smsSimulator) demoPhoneRoutes(app, context.smsSimulator, context.config.sms.shortCode);
   return app;
 }
 

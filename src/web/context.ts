@@ -1,10 +1,12 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { Policy } from '../check/policy.ts';
+import type { Accounts } from '../accounts/accounts.ts';
 import type { CaseDesk } from '../cases/index.ts';
+import type { Policy } from '../check/policy.ts';
 import type { CheckService } from '../check/service.ts';
 import type { Config } from '../config/load.ts';
 import type { Ledger } from '../ledger/ledger.ts';
+import type { SmscSimulator } from '../protocols/sms/index.ts';
 import type { RegistryOperations } from '../registry/operations.ts';
 import type { InstallationInfo, Store } from '../store/index.ts';
 
@@ -22,8 +24,12 @@ export interface AppContext {
   readonly registry: RegistryOperations;
   /** The key admin endpoints accept as a bearer token. */
   readonly adminApiKey: string;
+  /** Staff accounts: console sessions, API keys, the access log. */
+  readonly accounts: Accounts;
   /** Theft and loss cases, police alerts, appeals and the message outbox. */
   readonly desk: CaseDesk;
+  /** The demo's SMSC simulator, when it runs: the demo handset routes are registered then. */
+  readonly smsSimulator?: SmscSimulator | null;
   /** Where people reach the portal: configured, or this listener. */
   readonly publicUrl: string;
   /** The real-time checks (REST status and bulk), from the in-memory index. */

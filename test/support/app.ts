@@ -84,7 +84,7 @@ export async function createTestApp(
   const follower = new IndexFollower(checks, ledger);
   ledger.subscribe(() => follower.wake());
   const accounts = new Accounts(testStore.store, { sessionHours: config.staff.sessionHours });
-  const context: AppContext & { accounts: Accounts } = {
+  const context: AppContext = {
     accounts,
     store: testStore.store,
     config,

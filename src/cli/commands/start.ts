@@ -28,8 +28,30 @@ function banner(config: Config, system: RunningSystem): string {
         ]
       : []),
   ];
+  const people = system.demoPeople
+    ? [
+        `  Consoles        ${httpUrl}/console/  demo users: ${system.demoPeople.accounts.users.map((u) => u.username).join(', ') || 'regulator, police.capital, police.north, care.alpha, auditor'}`,
+        `                  demo password: ${system.demoPeople.accounts.password}`,
+        ...(system.demoPeople.cases
+          ? [
+              `  Demo cases      ${system.demoPeople.cases.cases.map((c) => `${c.reference} (${c.state})`).join(', ')}`,
+            ]
+          : []),
+      ]
+    : [`  Consoles        ${httpUrl}/console/`];
+  const sms = system.sms
+    ? [
+        system.sms.simulator
+          ? `  SMS             built-in SMSC simulator ${system.sms.smscUrl}; messages to a number: ${httpUrl}/demo/phone?number=254712000002`
+          : `  SMS             bound to ${system.sms.smscUrl}`,
+        `                  send KYM <IMEI> to ${config.sms.shortCode}`,
+      ]
+    : [];
   const registry = system.store
     ? [
+        `  Portal          ${httpUrl}/check  report: ${httpUrl}/report  appeal: ${httpUrl}/appeal`,
+        ...people,
+        ...sms,
         `  API docs        ${httpUrl}/docs`,
         `  OpenAPI         ${httpUrl}/openapi.json`,
         `  Identify        ${httpUrl}/api/v1/identify?value=imeisv-4370816125816151`,
