@@ -106,6 +106,7 @@ describe('a check node following a registry', () => {
       OPENCEIR_HTTP_PORT: String(registryPort),
       OPENCEIR_SBI_PORT: '0',
       OPENCEIR_DIAMETER_PORT: '0',
+      OPENCEIR_SMS_SIMULATOR_PORT: '0',
       OPENCEIR_DATA_DIR: dataDir(),
       OPENCEIR_ADMIN_API_KEY: ADMIN_KEY,
       DATABASE_URL: '',
@@ -127,6 +128,7 @@ describe('a check node following a registry', () => {
       OPENCEIR_HTTP_PORT: '0',
       OPENCEIR_SBI_PORT: '0',
       OPENCEIR_DIAMETER_PORT: '0',
+      OPENCEIR_SMS_SIMULATOR_PORT: '0',
       OPENCEIR_DATA_DIR: dataDir(),
     };
     let node = await start(nodeEnv);

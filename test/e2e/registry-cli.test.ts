@@ -88,6 +88,7 @@ describe('openceir device through the running server that holds the embedded dat
       OPENCEIR_HTTP_PORT: '0',
       OPENCEIR_SBI_PORT: '0',
       OPENCEIR_DIAMETER_PORT: '0',
+      OPENCEIR_SMS_SIMULATOR_PORT: '0',
       OPENCEIR_DEMO: '0',
       DATABASE_URL: '',
     };

@@ -26,6 +26,7 @@ describe('openceir start on PGlite (the embedded default)', () => {
       OPENCEIR_HTTP_PORT: '0',
       OPENCEIR_SBI_PORT: '0',
       OPENCEIR_DIAMETER_PORT: '0',
+      OPENCEIR_SMS_SIMULATOR_PORT: '0',
       OPENCEIR_DATA_DIR: dir,
       DATABASE_URL: '',
     };
@@ -35,6 +36,20 @@ describe('openceir start on PGlite (the embedded default)', () => {
       // The quick start shows a living country: demo devices, TACs and rules, and examples to try.
       expect(system.output()).toMatch(/Demo data {7}loaded: \d{4} devices, \d{4} TACs/);
       expect(system.output()).toMatch(/blocked \(stolen\) +node bin\/openceir.js device status \d{15}/);
+      // Cases in every state, staff consoles with demo users, and SMS through the built-in SMSC simulator.
+      expect(system.output()).toMatch(
+        /Demo cases .*\(submitted\).*\(blocked\).*\(tracked\).*\(recovered\).*\(closed\)/,
+      );
+      expect(system.output()).toContain('demo password: openceir-demo-password');
+      const blocked = /blocked \(stolen\) +node bin\/openceir.js device status (\d{15})/.exec(
+        system.output(),
+      )![1];
+      const sms = await fetch(`${system.url}/demo/phone`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ from: '+254712000099', text: `kym ${blocked}` }),
+      });
+      expect(((await sms.json()) as { answer: string }).answer).toMatch(/is BLOCKED/);
       const head = (await (await fetch(`${system.url}/ledger/v1/head`)).json()) as { treeSize: number };
       expect(head.treeSize).toBeGreaterThan(3000);
       const health = await fetch(`${system.url}/healthz`);
@@ -84,6 +99,8 @@ describe('openceir start on PostgreSQL (DATABASE_URL)', () => {
         OPENCEIR_HTTP_PORT: '0',
         OPENCEIR_SBI_PORT: '0',
         OPENCEIR_DIAMETER_PORT: '0',
+        OPENCEIR_SMS_SIMULATOR_PORT: '0',
+        OPENCEIR_SMS_SIMULATOR_PORT: '0',
         OPENCEIR_DATA_DIR: dataDir(),
         DATABASE_URL: database.url,
       });
