@@ -37,9 +37,23 @@ h2 { font-size: 1.25rem; margin-block: 1.5rem 0.5rem; }
 label { display: block; font-weight: 700; }
 .hint { display: block; color: var(--muted); margin-block: 0.1rem 0.3rem; }
 .error-message { display: block; color: var(--blocked); font-weight: 700; }
-input[type="text"], input[type="search"], textarea, input[type="file"] { inline-size: 100%;
+input[type="text"], input[type="search"], input[type="tel"], input[type="email"],
+input[type="datetime-local"], select, textarea, input[type="file"] { inline-size: 100%;
   max-inline-size: 30rem; font: inherit; padding: 0.5rem; border: 2px solid var(--ink); border-radius: 0; }
 textarea { max-inline-size: 100%; min-block-size: 8rem; font-family: ui-monospace, monospace; font-size: 0.9rem; }
+select { background: #fff; color: var(--ink); }
+fieldset.choices { border: 0; padding: 0; margin-inline: 0; min-inline-size: 0; }
+fieldset.choices legend { font-weight: 700; padding: 0; }
+.choice { display: grid; grid-template-columns: 1.5rem 1fr; column-gap: 0.5rem; align-items: start;
+  margin-block: 0.5rem; }
+.choice input { inline-size: 1.25rem; block-size: 1.25rem; margin: 0.15rem 0 0; accent-color: var(--ink); }
+.choice label { font-weight: 400; }
+.choice .hint { grid-column: 2; margin: 0; }
+input[type="radio"]:focus-visible, input[type="checkbox"]:focus-visible, select:focus-visible {
+  outline: 3px solid var(--ink); outline-offset: 2px; box-shadow: 0 0 0 6px var(--focus); }
+.notice { border-inline-start: 10px solid var(--allowed); background: var(--panel); padding: 0.75rem 1rem;
+  margin-block: 1rem; }
+form.inline { display: inline; }
 [aria-invalid="true"] { border-color: var(--blocked); border-inline-start-width: 6px; }
 button, .button { display: inline-block; font: inherit; font-weight: 700; padding: 0.6rem 1.2rem;
   border: 0; background: #00703c; color: #fff; cursor: pointer; text-decoration: none; margin-block: 0.25rem; }
