@@ -143,4 +143,236 @@ export const es: Messages<PortalKey> = {
   'limit.text':
     'Ha enviado muchas solicitudes en poco tiempo. Espere {seconds} segundos y vuelva a intentarlo.',
   'home.back': 'Volver a la página de inicio',
+  'report.title': 'Denunciar la pérdida o el robo de un teléfono',
+  'report.intro':
+    'Díganos qué teléfono es. Enviamos un código de un solo uso por SMS a su número de móvil; cuando lo introduzca, el teléfono quedará bloqueado en todas las redes del país, o bajo seguimiento si elige el modo de recuperación.',
+  'report.phoneSection': 'El teléfono',
+  'report.imei': 'IMEI',
+  'report.imeiHint':
+    'El número de 15 cifras del teléfono. Marque *#06# en él para verlo, o búsquelo en la caja, la factura o el contrato.',
+  'report.imei2': 'Segundo IMEI (opcional)',
+  'report.imei2Hint':
+    'Los teléfonos con doble SIM tienen dos IMEI. Indique los dos para que el teléfono quede bloqueado con cualquiera de las SIM.',
+  'report.brand': 'Marca (opcional)',
+  'report.model': 'Modelo (opcional)',
+  'report.lastMsisdn': 'Último número de teléfono usado en él (opcional)',
+  'report.lastMsisdnHint':
+    'El número de la tarjeta SIM que tenía, con el prefijo del país, por ejemplo +254712345678.',
+  'report.eventSection': 'Qué ocurrió',
+  'report.kind': '¿Lo perdió o se lo robaron?',
+  'report.kind.stolen': 'Me lo robaron',
+  'report.kind.lost': 'Lo perdí',
+  'report.mode': '¿Qué debe ocurrir con el teléfono?',
+  'report.mode.block': 'Bloquearlo',
+  'report.mode.blockHint': 'El teléfono deja de funcionar en todas las redes móviles.',
+  'report.mode.track': 'Seguirlo (modo de recuperación)',
+  'report.mode.trackHint':
+    'El teléfono sigue funcionando y cada uso en una red se comunica a la policía para ayudar a encontrarlo.',
+  'report.incidentAt': '¿Cuándo ocurrió? (opcional)',
+  'report.incidentPlace': '¿Dónde ocurrió? (opcional)',
+  'report.incidentPlaceHint': 'Una ciudad, una calle o un lugar.',
+  'report.region': 'Región',
+  'report.regionHint': 'Su denuncia se envía a la policía de esta región.',
+  'report.regionUnknown': 'No lo sé',
+  'report.police': 'Número de denuncia policial (opcional)',
+  'report.policeHint': 'Si lo denunció a la policía, el número que le dieron.',
+  'report.youSection': 'Sus datos',
+  'report.name': 'Su nombre (opcional)',
+  'report.phone': 'Su número de móvil',
+  'report.phoneHint':
+    'Enviamos el código de un solo uso a este número por SMS. Use un número que pueda recibir mensajes ahora, con el prefijo del país.',
+  'report.email': 'Correo electrónico (opcional)',
+  'report.notify': 'Avisarme por SMS cuando el teléfono se use en una red',
+  'report.privacy':
+    'Su nombre y sus datos de contacto solo los ven la policía y el personal del registro que tramitan su caso. Este sitio nunca los muestra.',
+  'report.submit': 'Enviar la denuncia',
+
+  'problem.imei': 'Revise el IMEI.',
+  'problem.imei2': 'Revise el segundo IMEI.',
+  'problem.kind': 'Indique si el teléfono se perdió o fue robado.',
+  'problem.mode': 'Elija si quiere bloquear o seguir el teléfono.',
+  'problem.brand': 'Revise la marca.',
+  'problem.model': 'Revise el modelo.',
+  'problem.lastMsisdn': 'Revise el último número usado en el teléfono.',
+  'problem.incidentAt': 'Revise la fecha y la hora.',
+  'problem.incidentPlace': 'Revise el lugar.',
+  'problem.region': 'Revise la región.',
+  'problem.policeReportNumber': 'Revise el número de denuncia policial.',
+  'problem.reporterName': 'Revise su nombre.',
+  'problem.reporterPhone': 'Revise su número de móvil.',
+  'problem.reporterEmail': 'Revise el correo electrónico.',
+  'problem.ground': 'Elija por qué debería levantarse el bloqueo.',
+  'problem.statement': 'Revise su declaración.',
+  'problem.appellantName': 'Revise su nombre.',
+  'problem.appellantPhone': 'Revise su número de móvil o su correo electrónico.',
+  'problem.appellantEmail': 'Revise el correo electrónico.',
+  'problem.other': 'Revise sus respuestas.',
+  'problem.nothingToAppeal':
+    'Este teléfono no está bloqueado ni bajo seguimiento: no hay nada que apelar. Compruebe que el IMEI es correcto.',
+
+  'case.find.title': 'Seguir su caso',
+  'case.find.intro':
+    'Introduzca la referencia de su denuncia. Empieza por C, por ejemplo C-7KQ4-9XZ2, y figura en el SMS que le enviamos.',
+  'case.find.label': 'Referencia del caso',
+  'case.find.hint': 'Los espacios y los guiones no importan.',
+  'case.find.submit': 'Ver mi caso',
+  'case.find.invalid':
+    'Una referencia de caso tiene esta forma: C-7KQ4-9XZ2, la letra C y 8 letras o cifras.',
+  'case.find.unknown': 'No hay ningún caso con esta referencia. Compruébela en el SMS que le enviamos.',
+  'case.title': 'Caso {reference}',
+  'case.notFound': 'Caso no encontrado',
+  'case.new':
+    'Su denuncia está registrada. Guarde su referencia: {reference}. Le enviamos un código de 6 cifras por SMS a su número de móvil.',
+  'case.existing':
+    'Este teléfono ya figura en una denuncia abierta, que se muestra aquí: no se ha creado ninguna denuncia nueva. Solo la persona que la presentó puede actuar sobre ella, porque los códigos se envían al número de móvil que indicó.',
+  'case.state': 'Estado',
+  'case.kind': 'Denuncia',
+  'case.kind.stolen': 'Robo',
+  'case.kind.lost': 'Pérdida',
+  'case.phone': 'Teléfono',
+  'case.phoneUnknown': 'Marca y modelo no indicados',
+  'case.imeis': 'IMEI que termina en',
+  'case.created': 'Denunciado el (UTC)',
+  'case.updated': 'Último cambio (UTC)',
+  'case.state.submitted': 'A la espera de su código',
+  'case.state.submitted.detail':
+    'La denuncia está registrada pero aún no confirmada. No se bloquea nada hasta que se introduzca el código de 6 cifras enviado por SMS.',
+  'case.state.verified': 'Confirmada',
+  'case.state.verified.detail': 'La denuncia está confirmada y se está aplicando al teléfono.',
+  'case.state.blocked': 'Bloqueado',
+  'case.state.blocked.detail':
+    'El teléfono está bloqueado en todas las redes móviles del país. Si se usa con cualquier tarjeta SIM, se avisa a la policía.',
+  'case.state.tracked': 'Bajo seguimiento (modo de recuperación)',
+  'case.state.tracked.detail':
+    'El teléfono sigue funcionando y cada uso en una red se comunica a la policía para ayudar a encontrarlo.',
+  'case.state.recovered': 'Recuperado',
+  'case.state.recovered.detail':
+    'El teléfono está marcado como recuperado. Sigue bloqueado hasta que su propietario lo desbloquee.',
+  'case.state.closed': 'Cerrado',
+  'case.state.closed.detail':
+    'El caso está cerrado. Esta denuncia ya no bloquea el teléfono ni lo mantiene bajo seguimiento.',
+  'case.state.withdrawn': 'Retirada',
+  'case.state.withdrawn.detail':
+    'La denuncia fue retirada. Ya no bloquea el teléfono ni lo mantiene bajo seguimiento.',
+  'case.state.rejected': 'Rechazada',
+  'case.state.rejected.detail':
+    'La policía o el regulador rechazó la denuncia. No tiene ningún efecto sobre el teléfono.',
+  'case.next': 'Qué ocurre ahora',
+  'case.next.submitted': 'Introduzca el código a continuación. Si no le llegó o ha caducado, pida uno nuevo.',
+  'case.next.verified':
+    'Vuelva a cargar esta página en un momento para ver el teléfono bloqueado o bajo seguimiento.',
+  'case.next.blocked':
+    'Si recupera su teléfono, desbloquéelo aquí. Si prefiere que siga funcionando para que la policía pueda seguir su uso, cambie al modo de recuperación.',
+  'case.next.tracked':
+    'Si recupera su teléfono, desbloquéelo aquí. También puede bloquearlo por completo en cualquier momento.',
+  'case.next.recovered':
+    'Cuando tenga el teléfono en sus manos, desbloquéelo aquí para volver a usarlo con cualquier tarjeta SIM.',
+  'case.next.closed':
+    'No tiene que hacer nada más. Si el teléfono se vuelve a perder o se lo roban, presente una nueva denuncia.',
+  'case.next.withdrawn':
+    'No tiene que hacer nada más. Si el teléfono se vuelve a perder o se lo roban, presente una nueva denuncia.',
+  'case.next.rejected':
+    'Si cree que se trata de un error, póngase en contacto con la policía y facilite la referencia.',
+  'case.code.label': 'Código de 6 cifras',
+  'case.code.hint': 'El del SMS que le enviamos. Un código es válido durante {minutes} minutos.',
+  'case.code.verify': 'Confirmar la denuncia',
+  'case.code.resend': 'Enviarme un código nuevo',
+  'case.code.sent': 'Enviamos un código nuevo por SMS al número de móvil de la denuncia.',
+  'case.code.wait':
+    'Se envió un código hace menos de un minuto. Úselo, o espere un minuto antes de pedir otro.',
+  'case.code.noPhone':
+    'Esta denuncia no tiene número de móvil, así que no se puede enviar ningún código. Pida a la policía o al personal del registro que actúen sobre ella.',
+  'case.code.format': 'Introduzca las 6 cifras del código.',
+  'case.outcome.wrong-code':
+    'Este código no es correcto. Revise el último SMS que le enviamos e inténtelo de nuevo.',
+  'case.outcome.expired': 'Este código ha caducado. Pida un código nuevo.',
+  'case.outcome.too-many-attempts': 'Se introdujeron demasiados códigos erróneos. Pida un código nuevo.',
+  'case.outcome.no-code': 'No hay ningún código pendiente para este caso. Pida primero un código nuevo.',
+  'case.outcome.unknown-case': 'No hay ningún caso con esta referencia.',
+  'case.actions': 'Qué puede hacer',
+  'case.actions.intro':
+    'Cada acción necesita un código nuevo: se lo enviamos por SMS al número de móvil de la denuncia.',
+  'case.action.unblock': 'He recuperado mi teléfono: desbloquearlo',
+  'case.action.unblock.detail': 'El teléfono vuelve a funcionar en todas las redes y el caso se cierra.',
+  'case.action.track': 'Cambiar al modo de recuperación',
+  'case.action.track.detail': 'El teléfono vuelve a funcionar y cada uso se comunica a la policía.',
+  'case.action.block': 'Bloquearlo',
+  'case.action.block.detail': 'El teléfono deja de funcionar en todas las redes móviles.',
+  'case.action.withdraw': 'Retirar la denuncia',
+  'case.action.withdraw.detail':
+    'Si lo denunció por error. La denuncia deja de bloquear el teléfono y de mantenerlo bajo seguimiento.',
+  'case.action.confirmTitle': 'Confirmar: {action}',
+  'case.action.confirm': 'Confirmar con el código',
+  'case.action.cancel': 'Cancelar',
+  'case.action.impossible': 'No es posible mientras el caso esté en este estado.',
+  'case.done.verified': 'Gracias: su denuncia está confirmada.',
+  'case.done.unblock': 'Hecho: el teléfono está desbloqueado y el caso, cerrado.',
+  'case.done.track': 'Hecho: el teléfono está ahora en modo de recuperación.',
+  'case.done.block': 'Hecho: el teléfono está ahora bloqueado.',
+  'case.done.withdraw': 'Hecho: la denuncia está retirada.',
+  'case.privacy': 'Esta página nunca muestra los datos personales de la denuncia.',
+
+  'appeal.title': 'Apelar un bloqueo',
+  'appeal.intro':
+    'Si un teléfono suyo está bloqueado o bajo seguimiento y cree que es un error, explíquenos por qué. El personal del registro decide en un plazo de {days} días; mientras tanto, el teléfono sigue como está.',
+  'appeal.imei': 'IMEI del teléfono',
+  'appeal.ground': '¿Por qué debería levantarse el bloqueo?',
+  'appeal.ground.good-faith-buyer': 'Lo compré de buena fe',
+  'appeal.ground.good-faith-buyer.detail': 'No sabía que se había denunciado como perdido o robado.',
+  'appeal.ground.false-duplicate': 'Mi teléfono es auténtico: su IMEI está copiado',
+  'appeal.ground.false-duplicate.detail':
+    'Otro dispositivo usa el mismo IMEI (un clon), y mi teléfono fue bloqueado por su culpa.',
+  'appeal.ground.recovered': 'Se perdió o fue robado y ya está en manos de su propietario',
+  'appeal.ground.recovered.detail': 'El teléfono fue encontrado o devuelto.',
+  'appeal.ground.other': 'Otro motivo',
+  'appeal.ground.other.detail': 'Explíquelo en su declaración.',
+  'appeal.statement': 'Su declaración',
+  'appeal.statementHint':
+    'Qué ocurrió y por qué el bloqueo es un error, en al menos 10 caracteres. Mencione cualquier factura o documento que pueda presentar.',
+  'appeal.contactSection': 'Cómo le comunicamos la decisión',
+  'appeal.contactHint': 'Indique un número de móvil o un correo electrónico, o ambos.',
+  'appeal.name': 'Su nombre (opcional)',
+  'appeal.phone': 'Número de móvil',
+  'appeal.phoneHint': 'Enviamos la decisión por SMS. Con el prefijo del país, por ejemplo +254712345678.',
+  'appeal.email': 'Correo electrónico',
+  'appeal.privacy':
+    'Su declaración y sus datos de contacto solo los ve el personal del registro que decide la apelación.',
+  'appeal.submit': 'Enviar la apelación',
+  'appeal.follow': 'Seguir una apelación',
+  'appeal.follow.label': 'Referencia de la apelación',
+  'appeal.follow.hint': 'Empieza por A, por ejemplo A-3M7P-Q2VX.',
+  'appeal.follow.submit': 'Ver la apelación',
+  'appeal.follow.invalid':
+    'Una referencia de apelación tiene esta forma: A-3M7P-Q2VX, la letra A y 8 letras o cifras.',
+  'appeal.follow.unknown': 'No hay ninguna apelación con esta referencia.',
+  'appeal.status.title': 'Apelación {reference}',
+  'appeal.filed': 'Hemos recibido su apelación. Guarde su referencia: {reference}.',
+  'appeal.existing':
+    'Ya hay una apelación abierta para este teléfono; este es su estado. No se ha creado ninguna apelación nueva.',
+  'appeal.state': 'Estado',
+  'appeal.state.open': 'A la espera de una decisión',
+  'appeal.state.open.detail': 'El personal del registro decidirá antes de la fecha indicada abajo.',
+  'appeal.state.escalated': 'Elevada',
+  'appeal.state.escalated.detail':
+    'No se tomó ninguna decisión dentro del plazo, así que la apelación se elevó a una instancia superior. El bloqueo puede suspenderse hasta que se decida.',
+  'appeal.state.upheld': 'Decidida: el bloqueo se mantiene',
+  'appeal.state.upheld.detail':
+    'La apelación fue rechazada. Todos los motivos a los que se refería siguen vigentes.',
+  'appeal.state.overturned': 'Decidida: el bloqueo se levanta',
+  'appeal.state.overturned.detail':
+    'La apelación fue aceptada. Estos motivos ya no bloquean el teléfono ni lo mantienen bajo seguimiento.',
+  'appeal.state.partly-overturned': 'Decidida: el bloqueo se levanta en parte',
+  'appeal.state.partly-overturned.detail': 'Algunos motivos se levantaron y otros se mantienen: véase abajo.',
+  'appeal.state.withdrawn': 'Retirada',
+  'appeal.state.withdrawn.detail': 'La apelación fue retirada.',
+  'appeal.filedAt': 'Presentada el (UTC)',
+  'appeal.deadline': 'Decisión prevista a más tardar el (UTC)',
+  'appeal.reasons': 'A qué se refiere',
+  'appeal.reason.blocked': 'bloqueado: {reason}',
+  'appeal.reason.tracked': 'bajo seguimiento: {reason}',
+  'appeal.outcome.pending': 'aún sin decidir',
+  'appeal.outcome.upheld': 'se mantiene',
+  'appeal.outcome.overturned': 'levantado',
+  'appeal.publicOnly':
+    'Esta página solo muestra el estado de la apelación, nunca sus datos ni su declaración.',
 };

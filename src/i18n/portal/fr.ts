@@ -147,4 +147,240 @@ export const fr: Messages<PortalKey> = {
   'limit.text':
     'Vous avez envoyé de nombreuses requêtes en peu de temps. Veuillez patienter {seconds} secondes, puis réessayez.',
   'home.back': 'Retour à l’accueil',
+  'report.title': 'Déclarer la perte ou le vol d’un téléphone',
+  'report.intro':
+    'Indiquez-nous de quel téléphone il s’agit. Nous envoyons un code à usage unique par SMS à votre numéro de mobile ; une fois ce code saisi, le téléphone est bloqué sur tous les réseaux du pays, ou suivi si vous choisissez le mode récupération.',
+  'report.phoneSection': 'Le téléphone',
+  'report.imei': 'IMEI',
+  'report.imeiHint':
+    'Le numéro à 15 chiffres du téléphone. Composez *#06# sur celui-ci pour l’afficher, ou regardez sur la boîte, la facture ou le contrat.',
+  'report.imei2': 'Deuxième IMEI (facultatif)',
+  'report.imei2Hint':
+    'Les téléphones double SIM ont deux IMEI. Indiquez les deux, pour que le téléphone soit bloqué quelle que soit la SIM.',
+  'report.brand': 'Marque (facultatif)',
+  'report.model': 'Modèle (facultatif)',
+  'report.lastMsisdn': 'Dernier numéro de téléphone utilisé dedans (facultatif)',
+  'report.lastMsisdnHint':
+    'Le numéro de la carte SIM qui s’y trouvait, avec l’indicatif du pays, par exemple +254712345678.',
+  'report.eventSection': 'Ce qui s’est passé',
+  'report.kind': 'L’avez-vous perdu ou vous a-t-il été volé ?',
+  'report.kind.stolen': 'Il a été volé',
+  'report.kind.lost': 'Je l’ai perdu',
+  'report.mode': 'Que doit-il arriver au téléphone ?',
+  'report.mode.block': 'Le bloquer',
+  'report.mode.blockHint': 'Le téléphone cesse de fonctionner sur tous les réseaux mobiles.',
+  'report.mode.track': 'Le suivre (mode récupération)',
+  'report.mode.trackHint':
+    'Le téléphone continue de fonctionner, et chaque utilisation sur un réseau est signalée à la police pour aider à le retrouver.',
+  'report.incidentAt': 'Quand cela s’est-il passé ? (facultatif)',
+  'report.incidentPlace': 'Où cela s’est-il passé ? (facultatif)',
+  'report.incidentPlaceHint': 'Une ville, une rue ou un lieu.',
+  'report.region': 'Région',
+  'report.regionHint': 'Votre déclaration est transmise à la police de cette région.',
+  'report.regionUnknown': 'Je ne sais pas',
+  'report.police': 'Numéro de plainte (facultatif)',
+  'report.policeHint': 'Si vous avez porté plainte, le numéro que la police vous a donné.',
+  'report.youSection': 'Vous concernant',
+  'report.name': 'Votre nom (facultatif)',
+  'report.phone': 'Votre numéro de mobile',
+  'report.phoneHint':
+    'Nous envoyons le code à usage unique à ce numéro par SMS. Indiquez un numéro qui peut recevoir des messages maintenant, avec l’indicatif du pays.',
+  'report.email': 'Adresse e-mail (facultatif)',
+  'report.notify': 'Me prévenir par SMS quand le téléphone est utilisé sur un réseau',
+  'report.privacy':
+    'Votre nom et vos coordonnées ne sont vus que par la police et le personnel du registre qui traitent votre dossier. Ce site ne les affiche jamais.',
+  'report.submit': 'Envoyer la déclaration',
+
+  'problem.imei': 'Vérifiez l’IMEI.',
+  'problem.imei2': 'Vérifiez le deuxième IMEI.',
+  'problem.kind': 'Indiquez si le téléphone a été perdu ou volé.',
+  'problem.mode': 'Choisissez de bloquer ou de suivre le téléphone.',
+  'problem.brand': 'Vérifiez la marque.',
+  'problem.model': 'Vérifiez le modèle.',
+  'problem.lastMsisdn': 'Vérifiez le dernier numéro utilisé dans le téléphone.',
+  'problem.incidentAt': 'Vérifiez la date et l’heure.',
+  'problem.incidentPlace': 'Vérifiez le lieu.',
+  'problem.region': 'Vérifiez la région.',
+  'problem.policeReportNumber': 'Vérifiez le numéro de plainte.',
+  'problem.reporterName': 'Vérifiez votre nom.',
+  'problem.reporterPhone': 'Vérifiez votre numéro de mobile.',
+  'problem.reporterEmail': 'Vérifiez l’adresse e-mail.',
+  'problem.ground': 'Choisissez pourquoi le blocage devrait être levé.',
+  'problem.statement': 'Vérifiez votre déclaration.',
+  'problem.appellantName': 'Vérifiez votre nom.',
+  'problem.appellantPhone': 'Vérifiez votre numéro de mobile ou votre adresse e-mail.',
+  'problem.appellantEmail': 'Vérifiez l’adresse e-mail.',
+  'problem.other': 'Vérifiez vos réponses.',
+  'problem.nothingToAppeal':
+    'Ce téléphone n’est ni bloqué ni suivi : il n’y a rien à contester. Vérifiez que l’IMEI est correct.',
+
+  'case.find.title': 'Suivre votre dossier',
+  'case.find.intro':
+    'Saisissez la référence de votre déclaration. Elle commence par C, par exemple C-7KQ4-9XZ2, et figure dans le SMS que nous vous avons envoyé.',
+  'case.find.label': 'Référence du dossier',
+  'case.find.hint': 'Les espaces et les tirets n’ont pas d’importance.',
+  'case.find.submit': 'Afficher mon dossier',
+  'case.find.invalid':
+    'Une référence de dossier ressemble à C-7KQ4-9XZ2 : la lettre C suivie de 8 lettres ou chiffres.',
+  'case.find.unknown':
+    'Aucun dossier ne porte cette référence. Vérifiez-la dans le SMS que nous vous avons envoyé.',
+  'case.title': 'Dossier {reference}',
+  'case.notFound': 'Dossier introuvable',
+  'case.new':
+    'Votre déclaration est enregistrée. Conservez sa référence : {reference}. Nous avons envoyé un code à 6 chiffres par SMS à votre numéro de mobile.',
+  'case.existing':
+    'Ce téléphone fait déjà l’objet d’une déclaration en cours, affichée ici : aucune nouvelle déclaration n’a été créée. Seule la personne qui l’a faite peut agir sur ce dossier, car les codes sont envoyés au numéro de mobile qu’elle a indiqué.',
+  'case.state': 'État',
+  'case.kind': 'Déclaration',
+  'case.kind.stolen': 'Vol',
+  'case.kind.lost': 'Perte',
+  'case.phone': 'Téléphone',
+  'case.phoneUnknown': 'Marque et modèle non indiqués',
+  'case.imeis': 'IMEI se terminant par',
+  'case.created': 'Déclaré le (UTC)',
+  'case.updated': 'Dernière modification (UTC)',
+  'case.state.submitted': 'En attente de votre code',
+  'case.state.submitted.detail':
+    'La déclaration est enregistrée mais pas encore confirmée. Rien n’est bloqué tant que le code à 6 chiffres envoyé par SMS n’a pas été saisi.',
+  'case.state.verified': 'Confirmée',
+  'case.state.verified.detail': 'La déclaration est confirmée et en cours d’application au téléphone.',
+  'case.state.blocked': 'Bloqué',
+  'case.state.blocked.detail':
+    'Le téléphone est bloqué sur tous les réseaux mobiles du pays. S’il est utilisé avec une carte SIM, quelle qu’elle soit, la police est prévenue.',
+  'case.state.tracked': 'Suivi (mode récupération)',
+  'case.state.tracked.detail':
+    'Le téléphone fonctionne toujours, et chaque utilisation sur un réseau est signalée à la police pour aider à le retrouver.',
+  'case.state.recovered': 'Retrouvé',
+  'case.state.recovered.detail':
+    'Le téléphone est marqué comme retrouvé. Il reste bloqué jusqu’à ce que son propriétaire le débloque.',
+  'case.state.closed': 'Clos',
+  'case.state.closed.detail':
+    'Le dossier est clos. Cette déclaration ne bloque plus le téléphone et ne le suit plus.',
+  'case.state.withdrawn': 'Retirée',
+  'case.state.withdrawn.detail':
+    'La déclaration a été retirée. Elle ne bloque plus le téléphone et ne le suit plus.',
+  'case.state.rejected': 'Rejetée',
+  'case.state.rejected.detail':
+    'La police ou le régulateur a rejeté la déclaration. Elle n’a aucun effet sur le téléphone.',
+  'case.next': 'La suite',
+  'case.next.submitted':
+    'Saisissez le code ci-dessous. S’il n’est pas arrivé ou s’il a expiré, demandez-en un nouveau.',
+  'case.next.verified': 'Rechargez cette page dans un instant pour voir le téléphone bloqué ou suivi.',
+  'case.next.blocked':
+    'Si vous récupérez votre téléphone, débloquez-le ici. Si vous voulez qu’il continue de fonctionner pour que la police puisse suivre son utilisation, passez en mode récupération.',
+  'case.next.tracked':
+    'Si vous récupérez votre téléphone, débloquez-le ici. Vous pouvez aussi le bloquer complètement à tout moment.',
+  'case.next.recovered':
+    'Dès que vous avez le téléphone en main, débloquez-le ici pour l’utiliser de nouveau avec n’importe quelle carte SIM.',
+  'case.next.closed':
+    'Vous n’avez plus rien à faire. Si le téléphone est de nouveau perdu ou volé, faites une nouvelle déclaration.',
+  'case.next.withdrawn':
+    'Vous n’avez plus rien à faire. Si le téléphone est de nouveau perdu ou volé, faites une nouvelle déclaration.',
+  'case.next.rejected':
+    'Si vous pensez qu’il s’agit d’une erreur, contactez la police en lui donnant la référence.',
+  'case.code.label': 'Code à 6 chiffres',
+  'case.code.hint': 'Celui du SMS que nous avons envoyé. Un code est valable {minutes} minutes.',
+  'case.code.verify': 'Confirmer la déclaration',
+  'case.code.resend': 'M’envoyer un nouveau code',
+  'case.code.sent': 'Nous avons envoyé un nouveau code par SMS au numéro de mobile de la déclaration.',
+  'case.code.wait':
+    'Un code a été envoyé il y a moins d’une minute. Utilisez-le, ou attendez une minute avant d’en demander un autre.',
+  'case.code.noPhone':
+    'Cette déclaration ne comporte aucun numéro de mobile : aucun code ne peut être envoyé. Demandez à la police ou au personnel du registre d’agir sur le dossier.',
+  'case.code.format': 'Saisissez les 6 chiffres du code.',
+  'case.outcome.wrong-code':
+    'Ce code n’est pas le bon. Vérifiez le dernier SMS que nous avons envoyé et réessayez.',
+  'case.outcome.expired': 'Ce code a expiré. Demandez un nouveau code.',
+  'case.outcome.too-many-attempts': 'Trop de codes erronés ont été saisis. Demandez un nouveau code.',
+  'case.outcome.no-code': 'Aucun code n’est en attente pour ce dossier. Demandez d’abord un nouveau code.',
+  'case.outcome.unknown-case': 'Aucun dossier ne porte cette référence.',
+  'case.actions': 'Ce que vous pouvez faire',
+  'case.actions.intro':
+    'Chaque action demande un nouveau code : nous l’envoyons par SMS au numéro de mobile de la déclaration.',
+  'case.action.unblock': 'J’ai récupéré mon téléphone : le débloquer',
+  'case.action.unblock.detail':
+    'Le téléphone fonctionne de nouveau sur tous les réseaux, et le dossier est clos.',
+  'case.action.track': 'Passer en mode récupération',
+  'case.action.track.detail':
+    'Le téléphone fonctionne de nouveau, et chaque utilisation est signalée à la police.',
+  'case.action.block': 'Le bloquer',
+  'case.action.block.detail': 'Le téléphone cesse de fonctionner sur tous les réseaux mobiles.',
+  'case.action.withdraw': 'Retirer la déclaration',
+  'case.action.withdraw.detail':
+    'Si vous l’avez déclaré par erreur. La déclaration ne bloque plus le téléphone et ne le suit plus.',
+  'case.action.confirmTitle': 'Confirmer : {action}',
+  'case.action.confirm': 'Confirmer avec le code',
+  'case.action.cancel': 'Annuler',
+  'case.action.impossible': 'Ce n’est pas possible tant que le dossier est dans cet état.',
+  'case.done.verified': 'Merci : votre déclaration est confirmée.',
+  'case.done.unblock': 'C’est fait : le téléphone est débloqué et le dossier est clos.',
+  'case.done.track': 'C’est fait : le téléphone est maintenant en mode récupération.',
+  'case.done.block': 'C’est fait : le téléphone est maintenant bloqué.',
+  'case.done.withdraw': 'C’est fait : la déclaration est retirée.',
+  'case.privacy': 'Cette page n’affiche jamais les données personnelles de la déclaration.',
+
+  'appeal.title': 'Contester un blocage',
+  'appeal.intro':
+    'Si un téléphone qui vous appartient est bloqué ou suivi et que vous pensez qu’il s’agit d’une erreur, dites-nous pourquoi. Le personnel du registre décide sous {days} jours ; d’ici là, le téléphone reste dans son état actuel.',
+  'appeal.imei': 'IMEI du téléphone',
+  'appeal.ground': 'Pourquoi le blocage devrait-il être levé ?',
+  'appeal.ground.good-faith-buyer': 'Je l’ai acheté de bonne foi',
+  'appeal.ground.good-faith-buyer.detail': 'Je ne savais pas qu’il avait été déclaré perdu ou volé.',
+  'appeal.ground.false-duplicate': 'Mon téléphone est authentique : son IMEI est copié',
+  'appeal.ground.false-duplicate.detail':
+    'Un autre appareil utilise le même IMEI (un clone), et mon téléphone a été bloqué à cause de lui.',
+  'appeal.ground.recovered': 'Il a été perdu ou volé et son propriétaire l’a récupéré',
+  'appeal.ground.recovered.detail': 'Le téléphone a été retrouvé ou rendu.',
+  'appeal.ground.other': 'Une autre raison',
+  'appeal.ground.other.detail': 'Expliquez-la dans votre déclaration.',
+  'appeal.statement': 'Votre déclaration',
+  'appeal.statementHint':
+    'Ce qui s’est passé et pourquoi le blocage est une erreur, en 10 caractères au moins. Mentionnez toute facture ou tout document que vous pouvez présenter.',
+  'appeal.contactSection': 'Comment nous vous informons de la décision',
+  'appeal.contactHint': 'Indiquez un numéro de mobile ou une adresse e-mail, ou les deux.',
+  'appeal.name': 'Votre nom (facultatif)',
+  'appeal.phone': 'Numéro de mobile',
+  'appeal.phoneHint':
+    'Nous envoyons la décision par SMS. Avec l’indicatif du pays, par exemple +254712345678.',
+  'appeal.email': 'Adresse e-mail',
+  'appeal.privacy':
+    'Votre déclaration et vos coordonnées ne sont vues que par le personnel du registre qui décide du recours.',
+  'appeal.submit': 'Envoyer le recours',
+  'appeal.follow': 'Suivre un recours',
+  'appeal.follow.label': 'Référence du recours',
+  'appeal.follow.hint': 'Elle commence par A, par exemple A-3M7P-Q2VX.',
+  'appeal.follow.submit': 'Afficher le recours',
+  'appeal.follow.invalid':
+    'Une référence de recours ressemble à A-3M7P-Q2VX : la lettre A suivie de 8 lettres ou chiffres.',
+  'appeal.follow.unknown': 'Aucun recours ne porte cette référence.',
+  'appeal.status.title': 'Recours {reference}',
+  'appeal.filed': 'Votre recours est bien reçu. Conservez sa référence : {reference}.',
+  'appeal.existing':
+    'Un recours est déjà ouvert pour ce téléphone ; voici son état. Aucun nouveau recours n’a été créé.',
+  'appeal.state': 'État',
+  'appeal.state.open': 'En attente de décision',
+  'appeal.state.open.detail': 'Le personnel du registre décidera au plus tard à la date ci-dessous.',
+  'appeal.state.escalated': 'Transmis à un niveau supérieur',
+  'appeal.state.escalated.detail':
+    'Aucune décision n’a été prise dans le délai : le recours a été transmis à un niveau supérieur. Le blocage peut être suspendu jusqu’à la décision.',
+  'appeal.state.upheld': 'Décidé : le blocage est maintenu',
+  'appeal.state.upheld.detail': 'Le recours a été refusé. Tous les motifs concernés restent en vigueur.',
+  'appeal.state.overturned': 'Décidé : le blocage est levé',
+  'appeal.state.overturned.detail':
+    'Le recours a été accepté. Ces motifs ne bloquent plus le téléphone et ne le font plus suivre.',
+  'appeal.state.partly-overturned': 'Décidé : le blocage est levé en partie',
+  'appeal.state.partly-overturned.detail':
+    'Certains motifs ont été levés et d’autres sont maintenus : voir ci-dessous.',
+  'appeal.state.withdrawn': 'Retiré',
+  'appeal.state.withdrawn.detail': 'Le recours a été retiré.',
+  'appeal.filedAt': 'Déposé le (UTC)',
+  'appeal.deadline': 'Décision attendue au plus tard le (UTC)',
+  'appeal.reasons': 'Motifs concernés',
+  'appeal.reason.blocked': 'bloqué : {reason}',
+  'appeal.reason.tracked': 'suivi : {reason}',
+  'appeal.outcome.pending': 'pas encore décidé',
+  'appeal.outcome.upheld': 'maintenu',
+  'appeal.outcome.overturned': 'levé',
+  'appeal.publicOnly':
+    'Cette page n’affiche que l’état du recours, jamais vos coordonnées ni votre déclaration.',
 };
