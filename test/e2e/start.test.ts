@@ -100,7 +100,6 @@ describe('openceir start on PostgreSQL (DATABASE_URL)', () => {
         OPENCEIR_SBI_PORT: '0',
         OPENCEIR_DIAMETER_PORT: '0',
         OPENCEIR_SMS_SIMULATOR_PORT: '0',
-        OPENCEIR_SMS_SIMULATOR_PORT: '0',
         OPENCEIR_DATA_DIR: dataDir(),
         DATABASE_URL: database.url,
       });
