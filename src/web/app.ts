@@ -19,6 +19,7 @@ import type { AppContext } from './context.ts';
 import { PROBLEM_CONTENT_TYPE, type ProblemBody } from './problem.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { checkRoutes } from './routes/check.ts';
+import { consoleCaseRoutes } from './routes/console-cases.ts';
 import { demoPhoneRoutes } from './routes/demo-phone.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { fileRoutes } from './routes/files.ts';
@@ -179,6 +180,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   await portalRoutes(app, context);
   await casePortalRoutes(app, context);
   await consoleAuthRoutes(app, { accounts: context.accounts, version: context.version });
+  await consoleCaseRoutes(app, context);
   caseRoutes(app, context);
   identifierRoutes(app);
   deviceRoutes(app, context);

@@ -1,5 +1,6 @@
 /** وحدات تحكم الموظفين باللغة العربية. */
 import type { Messages } from '../index.ts';
+import { casesAr } from './cases/ar.ts';
 import type { ConsoleKey } from './en.ts';
 
 export const ar: Messages<ConsoleKey> = {
@@ -116,4 +117,5 @@ export const ar: Messages<ConsoleKey> = {
   'log.why': 'السبب',
   'log.route': 'الصفحة',
   'log.badDate': 'أدخل التاريخ بالصيغة YYYY-MM-DD.',
+  ...casesAr,
 };

@@ -1,4 +1,6 @@
 /** The staff consoles in English: the reference catalogue (other languages are typed against its keys). */
+import { casesEn } from './cases/en.ts';
+
 export const en = {
   'site.name': 'OpenCEIR staff console',
   skip: 'Skip to main content',
@@ -113,6 +115,7 @@ export const en = {
   'log.why': 'Why',
   'log.route': 'Page',
   'log.badDate': 'Enter a date as YYYY-MM-DD.',
+  ...casesEn,
 } as const;
 
 export type ConsoleKey = keyof typeof en;

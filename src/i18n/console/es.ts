@@ -1,5 +1,6 @@
 /** Las consolas del personal en español. */
 import type { Messages } from '../index.ts';
+import { casesEs } from './cases/es.ts';
 import type { ConsoleKey } from './en.ts';
 
 export const es: Messages<ConsoleKey> = {
@@ -120,4 +121,5 @@ export const es: Messages<ConsoleKey> = {
   'log.why': 'Motivo',
   'log.route': 'Página',
   'log.badDate': 'Introduzca una fecha con el formato AAAA-MM-DD.',
+  ...casesEs,
 };

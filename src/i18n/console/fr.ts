@@ -1,5 +1,6 @@
 /** Les consoles du personnel en français. */
 import type { Messages } from '../index.ts';
+import { casesFr } from './cases/fr.ts';
 import type { ConsoleKey } from './en.ts';
 
 export const fr: Messages<ConsoleKey> = {
@@ -120,4 +121,5 @@ export const fr: Messages<ConsoleKey> = {
   'log.why': 'Motif',
   'log.route': 'Page',
   'log.badDate': 'Saisissez une date au format AAAA-MM-JJ.',
+  ...casesFr,
 };

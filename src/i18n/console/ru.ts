@@ -1,5 +1,6 @@
 /** Консоли сотрудников на русском языке. */
 import type { Messages } from '../index.ts';
+import { casesRu } from './cases/ru.ts';
 import type { ConsoleKey } from './en.ts';
 
 export const ru: Messages<ConsoleKey> = {
@@ -119,4 +120,5 @@ export const ru: Messages<ConsoleKey> = {
   'log.why': 'Цель',
   'log.route': 'Страница',
   'log.badDate': 'Введите дату в формате ГГГГ-ММ-ДД.',
+  ...casesRu,
 };

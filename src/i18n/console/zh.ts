@@ -1,5 +1,6 @@
 /** 工作人员控制台（中文）。 */
 import type { Messages } from '../index.ts';
+import { casesZh } from './cases/zh.ts';
 import type { ConsoleKey } from './en.ts';
 
 export const zh: Messages<ConsoleKey> = {
@@ -113,4 +114,5 @@ export const zh: Messages<ConsoleKey> = {
   'log.why': '原因',
   'log.route': '页面',
   'log.badDate': '请按 YYYY-MM-DD 格式输入日期。',
+  ...casesZh,
 };

@@ -24,9 +24,9 @@ export interface ConsoleContext {
 
 /** The console pages, who may open each, and the line that describes it on the landing page. */
 export const CONSOLE_LINKS: readonly { href: string; roles: readonly Role[]; label: ConsoleKey }[] = [
-  { href: '/console/cases', roles: ['police'], label: 'link.cases' },
-  { href: '/console/alerts', roles: ['police'], label: 'link.alerts' },
-  { href: '/console/care', roles: ['operator'], label: 'link.care' },
+  { href: '/console/cases', roles: ['police', 'operator', 'regulator'], label: 'link.cases' },
+  { href: '/console/alerts', roles: ['police', 'regulator'], label: 'link.alerts' },
+  { href: '/console/care', roles: ['operator', 'regulator'], label: 'link.care' },
   { href: '/console/appeals', roles: ['regulator'], label: 'link.appeals' },
   { href: '/console/users', roles: ['regulator'], label: 'link.users' },
   { href: '/console/access-log', roles: ['auditor', 'regulator'], label: 'link.accessLog' },
