@@ -93,7 +93,12 @@ const dir = () => {
 };
 const systems: Started[] = [];
 try {
-  const common = { OPENCEIR_SBI_PORT: '0', OPENCEIR_DIAMETER_PORT: '0', OPENCEIR_SMS_SIMULATOR_PORT: '0', OPENCEIR_LOG_LEVEL: 'warn' };
+  const common = {
+    OPENCEIR_SBI_PORT: '0',
+    OPENCEIR_DIAMETER_PORT: '0',
+    OPENCEIR_SMS_SIMULATOR_PORT: '0',
+    OPENCEIR_LOG_LEVEL: 'warn',
+  };
   const registry = await startSystemProcess({
     ...common,
     OPENCEIR_HTTP_PORT: '0',
