@@ -20,6 +20,7 @@ import { PROBLEM_CONTENT_TYPE, type ProblemBody } from './problem.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { checkRoutes } from './routes/check.ts';
 import { consoleCaseRoutes } from './routes/console-cases.ts';
+import { consolePolicyRoutes } from './routes/console-policy.ts';
 import { demoPhoneRoutes } from './routes/demo-phone.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { fileRoutes } from './routes/files.ts';
@@ -181,6 +182,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   await casePortalRoutes(app, context);
   await consoleAuthRoutes(app, { accounts: context.accounts, version: context.version });
   await consoleCaseRoutes(app, context);
+  consolePolicyRoutes(app, context);
   caseRoutes(app, context);
   identifierRoutes(app);
   deviceRoutes(app, context);

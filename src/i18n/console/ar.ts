@@ -2,6 +2,7 @@
 import type { Messages } from '../index.ts';
 import { casesAr } from './cases/ar.ts';
 import type { ConsoleKey } from './en.ts';
+import { policyAr } from './policy/ar.ts';
 
 export const ar: Messages<ConsoleKey> = {
   'site.name': 'وحدة تحكم موظفي OpenCEIR',
@@ -118,4 +119,5 @@ export const ar: Messages<ConsoleKey> = {
   'log.route': 'الصفحة',
   'log.badDate': 'أدخل التاريخ بالصيغة YYYY-MM-DD.',
   ...casesAr,
+  ...policyAr,
 };

@@ -1,5 +1,6 @@
 /** The staff consoles in English: the reference catalogue (other languages are typed against its keys). */
 import { casesEn } from './cases/en.ts';
+import { policyEn } from './policy/en.ts';
 
 export const en = {
   'site.name': 'OpenCEIR staff console',
@@ -116,6 +117,7 @@ export const en = {
   'log.route': 'Page',
   'log.badDate': 'Enter a date as YYYY-MM-DD.',
   ...casesEn,
+  ...policyEn,
 } as const;
 
 export type ConsoleKey = keyof typeof en;

@@ -2,6 +2,7 @@
 import type { Messages } from '../index.ts';
 import { casesEs } from './cases/es.ts';
 import type { ConsoleKey } from './en.ts';
+import { policyEs } from './policy/es.ts';
 
 export const es: Messages<ConsoleKey> = {
   'site.name': 'Consola del personal de OpenCEIR',
@@ -122,4 +123,5 @@ export const es: Messages<ConsoleKey> = {
   'log.route': 'Página',
   'log.badDate': 'Introduzca una fecha con el formato AAAA-MM-DD.',
   ...casesEs,
+  ...policyEs,
 };

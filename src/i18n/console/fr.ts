@@ -2,6 +2,7 @@
 import type { Messages } from '../index.ts';
 import { casesFr } from './cases/fr.ts';
 import type { ConsoleKey } from './en.ts';
+import { policyFr } from './policy/fr.ts';
 
 export const fr: Messages<ConsoleKey> = {
   'site.name': 'Console du personnel OpenCEIR',
@@ -122,4 +123,5 @@ export const fr: Messages<ConsoleKey> = {
   'log.route': 'Page',
   'log.badDate': 'Saisissez une date au format AAAA-MM-JJ.',
   ...casesFr,
+  ...policyFr,
 };

@@ -2,6 +2,7 @@
 import type { Messages } from '../index.ts';
 import { casesRu } from './cases/ru.ts';
 import type { ConsoleKey } from './en.ts';
+import { policyRu } from './policy/ru.ts';
 
 export const ru: Messages<ConsoleKey> = {
   'site.name': 'Консоль сотрудников OpenCEIR',
@@ -121,4 +122,5 @@ export const ru: Messages<ConsoleKey> = {
   'log.route': 'Страница',
   'log.badDate': 'Введите дату в формате ГГГГ-ММ-ДД.',
   ...casesRu,
+  ...policyRu,
 };

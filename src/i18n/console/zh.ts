@@ -2,6 +2,7 @@
 import type { Messages } from '../index.ts';
 import { casesZh } from './cases/zh.ts';
 import type { ConsoleKey } from './en.ts';
+import { policyZh } from './policy/zh.ts';
 
 export const zh: Messages<ConsoleKey> = {
   'site.name': 'OpenCEIR 工作人员控制台',
@@ -115,4 +116,5 @@ export const zh: Messages<ConsoleKey> = {
   'log.route': '页面',
   'log.badDate': '请按 YYYY-MM-DD 格式输入日期。',
   ...casesZh,
+  ...policyZh,
 };

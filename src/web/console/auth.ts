@@ -30,6 +30,7 @@ export const CONSOLE_LINKS: readonly { href: string; roles: readonly Role[]; lab
   { href: '/console/appeals', roles: ['regulator'], label: 'link.appeals' },
   { href: '/console/users', roles: ['regulator'], label: 'link.users' },
   { href: '/console/access-log', roles: ['auditor', 'regulator'], label: 'link.accessLog' },
+  { href: '/console/policy', roles: ['regulator', 'auditor'], label: 'link.policy' },
 ];
 
 const LOGIN_ERRORS: Readonly<Record<LoginError['reason'], ConsoleKey>> = {
