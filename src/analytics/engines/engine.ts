@@ -1,0 +1,163 @@
+/**
+ * The analytics engines: DuckDB (embedded default, its own file and Parquet partitions in the data
+ * directory) and PostgreSQL (the registry's database; Citus-ready). Both keep the same tables
+ * (../schema.ts) and run the same SQL, written once here in the dialect both accept, so that rules
+ * can be compared engine against engine.
+ *
+ * An import of one operator file is one transaction: the file's rows go to a staging table, then the
+ * monthly triplets, the network IMEIs, the bad check digits and the timed sightings are upserted
+ * from it, and the import is recorded — all or nothing. The upserts are idempotent (min, max and OR),
+ * and a file already recorded is skipped, so importing a file twice, or again after a crash half way,
+ * gives the state of one clean import.
+ */
+import { checkDigitOf, type DeviceKey } from '../../identifiers/index.ts';
+import type { ImeiNorm } from '../normalise.ts';
+
+/** One validated row of operator network data (analytics/import). */
+export interface OperatorRow {
+  /** YYYY-MM-DD, local to the operator. */
+  readonly date: string;
+  /** The IMEI as the operator sent it. */
+  readonly imei: string | null;
+  readonly imeiNorm: ImeiNorm | null;
+  readonly imsi: string | null;
+  readonly msisdn: string | null;
+  /** Operator RAT rank bits (analytics/rat.ts), null when not sent. */
+  readonly ratMask: number | null;
+  /** Extended format: the time of the sighting (ISO local date-time) and where. */
+  readonly time?: string | null;
+  readonly cell?: string | null;
+  readonly lat?: number | null;
+  readonly lon?: number | null;
+}
+
+export interface ImportMeta {
+  /** SHA-256 of the file content. */
+  readonly importId: string;
+  readonly operator: string;
+  readonly fileName: string;
+  readonly startDate: string;
+  readonly endDate: string;
+}
+
+export interface ImportRecord extends ImportMeta {
+  readonly rows: number;
+  readonly nullImeiRows: number;
+}
+
+export type ImportOutcome =
+  | { readonly outcome: 'imported'; readonly record: ImportRecord }
+  | { readonly outcome: 'already-imported'; readonly record: ImportRecord };
+
+/** The stored state, in a canonical order: what the engines and repeated imports are compared on. */
+export interface AnalyticsSnapshot {
+  readonly triplets: readonly string[];
+  readonly imeis: readonly string[];
+  readonly badCheckDigits: readonly string[];
+  readonly timedSightings: readonly string[];
+}
+
+export interface AnalyticsEngine {
+  readonly kind: 'duckdb' | 'postgres';
+  importOperatorRows(
+    meta: ImportMeta,
+    rows: AsyncIterable<OperatorRow> | Iterable<OperatorRow>,
+  ): Promise<ImportOutcome>;
+  imports(): Promise<ImportRecord[]>;
+  snapshot(): Promise<AnalyticsSnapshot>;
+  close(): Promise<void>;
+}
+
+/** The staging table's columns, in order: every value travels as text (or null) and is cast in SQL. */
+export const STAGE_COLUMNS = [
+  'day',
+  'imei_norm',
+  'imsi',
+  'msisdn',
+  'rat_mask',
+  'bad_raw',
+  'seen_at',
+  'cell',
+  'lat',
+  'lon',
+] as const;
+
+/**
+ * A row as staged: the raw IMEI is kept only when its Luhn digit is wrong (a 15-digit IMEI whose
+ * last digit is neither the check digit nor a spare 0), for the bad_check_digit rule.
+ */
+export function stageValues(row: OperatorRow): (string | null)[] {
+  const raw = row.imei?.trim() ?? '';
+  const bad =
+    row.imeiNorm !== null &&
+    /^[0-9]{15}$/.test(raw) &&
+    raw[14] !== '0' &&
+    raw[14] !== checkDigitOf(raw.slice(0, 14) as DeviceKey)
+      ? raw
+      : null;
+  const timed = row.time && row.imeiNorm !== null && (row.cell || (row.lat != null && row.lon != null));
+  return [
+    row.date,
+    row.imeiNorm,
+    row.imsi,
+    row.msisdn,
+    row.ratMask === null ? null : String(row.ratMask),
+    bad,
+    timed ? row.time! : null,
+    timed ? (row.cell ?? '') : null,
+    timed && row.lat != null ? String(row.lat) : null,
+    timed && row.lon != null ? String(row.lon) : null,
+  ];
+}
+
+/** The staged rows in typed form; `stage` is the staging table of text columns. */
+const typed = (stage: string) => `(select cast(day as date) as day, imei_norm, imsi, msisdn,
+  cast(rat_mask as integer) as rat_mask, bad_raw, cast(seen_at as timestamp) as seen_at, cell,
+  cast(lat as double precision) as lat, cast(lon as double precision) as lon from ${stage})`;
+
+/** The upserts of one import, in order, in SQL both engines accept. */
+export function upsertStatements(stage: string, operator: string): string[] {
+  const op = `'${operator.replace(/'/g, "''")}'`;
+  const rows = typed(stage);
+  return [
+    `insert into monthly_triplet (imei_norm, operator, month, triplet_hash, imsi, msisdn, first_seen, last_seen, date_bitmask)
+     select imei_norm, ${op}, month, md5(imei_norm || '|' || coalesce(imsi, '') || '|' || coalesce(msisdn, '')),
+            imsi, msisdn, min(day), max(day), bit_or(1 << (cast(extract(day from day) as integer) - 1))
+     from (select *, cast(date_trunc('month', day) as date) as month from ${rows} r where imei_norm is not null) s
+     group by imei_norm, month, imsi, msisdn
+     on conflict (imei_norm, operator, month, triplet_hash) do update set
+       first_seen = least(monthly_triplet.first_seen, excluded.first_seen),
+       last_seen = greatest(monthly_triplet.last_seen, excluded.last_seen),
+       date_bitmask = monthly_triplet.date_bitmask | excluded.date_bitmask`,
+    `insert into network_imei (imei_norm, first_seen, last_seen, seen_rat_bitmask)
+     select imei_norm, min(day), max(day), bit_or(coalesce(rat_mask, 0))
+     from ${rows} r where imei_norm is not null group by imei_norm
+     on conflict (imei_norm) do update set
+       first_seen = least(network_imei.first_seen, excluded.first_seen),
+       last_seen = greatest(network_imei.last_seen, excluded.last_seen),
+       seen_rat_bitmask = network_imei.seen_rat_bitmask | excluded.seen_rat_bitmask`,
+    `insert into bad_check_digit (imei_norm, imei_raw, operator, first_seen)
+     select imei_norm, bad_raw, ${op}, min(day) from ${rows} r where bad_raw is not null group by imei_norm, bad_raw
+     on conflict (imei_norm, imei_raw, operator) do update set
+       first_seen = least(bad_check_digit.first_seen, excluded.first_seen)`,
+    `insert into timed_sighting (imei_norm, seen_at, operator, imsi, cell, lat, lon)
+     select imei_norm, seen_at, ${op}, coalesce(imsi, ''), coalesce(cell, ''), min(lat), min(lon)
+     from ${rows} r where seen_at is not null group by imei_norm, seen_at, coalesce(imsi, ''), coalesce(cell, '')
+     on conflict (imei_norm, seen_at, operator, imsi, cell) do nothing`,
+  ];
+}
+
+/** Queries whose rows, as text, make a snapshot (sorted by the caller: collations differ between engines). */
+export const SNAPSHOT_QUERIES = {
+  triplets: `select imei_norm || ',' || operator || ',' || cast(month as varchar) || ',' || coalesce(imsi, '') || ',' ||
+      coalesce(msisdn, '') || ',' || cast(first_seen as varchar) || ',' || cast(last_seen as varchar) || ',' ||
+      cast(date_bitmask as varchar) as line from monthly_triplet`,
+  imeis: `select imei_norm || ',' || cast(first_seen as varchar) || ',' || cast(last_seen as varchar) || ',' ||
+      cast(seen_rat_bitmask as varchar) as line from network_imei`,
+  badCheckDigits: `select imei_norm || ',' || imei_raw || ',' || operator || ',' || cast(first_seen as varchar) as line
+      from bad_check_digit`,
+  // Degrees as whole micro-degrees: the engines print doubles differently (0.0 / 0).
+  timedSightings: `select imei_norm || ',' || cast(seen_at as varchar) || ',' || operator || ',' || imsi || ',' || cell || ',' ||
+      coalesce(cast(cast(round(lat * 1000000) as bigint) as varchar), '') || ',' ||
+      coalesce(cast(cast(round(lon * 1000000) as bigint) as varchar), '') as line from timed_sighting`,
+} as const;

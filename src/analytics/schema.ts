@@ -1,0 +1,86 @@
+/**
+ * Analytics tables on PostgreSQL (the same tables the DuckDB engine keeps in its own file, see
+ * engines/duckdb.ts). Operator network data is kept as DIRBS keeps it (dirbs-compat.md §1.3): one
+ * row per distinct (IMEI, IMSI, MSISDN) triplet per operator and month with first/last seen and a
+ * day bitmask, and one row per IMEI ever seen. Every big table carries `imei_norm` in its primary key,
+ * so Citus can distribute them by IMEI (`create_distributed_table('…', 'imei_norm')`) when one machine
+ * is not enough. Rows without an IMEI are counted in their import record, not stored.
+ */
+import {
+  bigint,
+  date,
+  doublePrecision,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
+
+const int8 = (name: string) => bigint(name, { mode: 'number' });
+
+export const analyticsImport = pgTable('analytics_import', {
+  /** SHA-256 of the file's content: the same file imported twice is one import. */
+  importId: text('import_id').primaryKey(),
+  operator: text('operator').notNull(),
+  fileName: text('file_name').notNull(),
+  startDate: date('start_date', { mode: 'string' }).notNull(),
+  endDate: date('end_date', { mode: 'string' }).notNull(),
+  rows: int8('rows').notNull(),
+  nullImeiRows: int8('null_imei_rows').notNull(),
+  importedAt: timestamp('imported_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+});
+
+export const monthlyTriplet = pgTable(
+  'monthly_triplet',
+  {
+    imeiNorm: text('imei_norm').notNull(),
+    operator: text('operator').notNull(),
+    /** First day of the month. */
+    month: date('month', { mode: 'string' }).notNull(),
+    /** MD5 of `imei_norm|imsi|msisdn` (empty for null): the triplet's key, as DIRBS's triplet_hash. */
+    tripletHash: text('triplet_hash').notNull(),
+    imsi: text('imsi'),
+    msisdn: text('msisdn'),
+    firstSeen: date('first_seen', { mode: 'string' }).notNull(),
+    lastSeen: date('last_seen', { mode: 'string' }).notNull(),
+    /** Bit d-1 set when seen on day d of the month. */
+    dateBitmask: integer('date_bitmask').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.imeiNorm, t.operator, t.month, t.tripletHash] })],
+);
+
+export const networkImei = pgTable('network_imei', {
+  imeiNorm: text('imei_norm').primaryKey(),
+  firstSeen: date('first_seen', { mode: 'string' }).notNull(),
+  lastSeen: date('last_seen', { mode: 'string' }).notNull(),
+  /** Operator RAT rank bits OR'ed over every sighting (analytics/rat.ts). */
+  seenRatBitmask: integer('seen_rat_bitmask').notNull(),
+});
+
+/** 15-digit IMEIs as operators sent them whose Luhn digit is wrong (neither the right one nor a spare 0). */
+export const badCheckDigit = pgTable(
+  'bad_check_digit',
+  {
+    imeiNorm: text('imei_norm').notNull(),
+    imeiRaw: text('imei_raw').notNull(),
+    operator: text('operator').notNull(),
+    firstSeen: date('first_seen', { mode: 'string' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.imeiNorm, t.imeiRaw, t.operator] })],
+);
+
+/** Sightings with a time and a place (the extended import format), for impossible travel. */
+export const timedSighting = pgTable(
+  'timed_sighting',
+  {
+    imeiNorm: text('imei_norm').notNull(),
+    seenAt: timestamp('seen_at', { precision: 0 }).notNull(),
+    operator: text('operator').notNull(),
+    imsi: text('imsi').notNull().default(''),
+    cell: text('cell').notNull().default(''),
+    lat: doublePrecision('lat'),
+    lon: doublePrecision('lon'),
+  },
+  (t) => [primaryKey({ columns: [t.imeiNorm, t.seenAt, t.operator, t.imsi, t.cell] })],
+);
