@@ -1,0 +1,17 @@
+/** `is_barred_tac`: network IMEIs whose first 8 characters are on the barred TAC list (dirbs-compat.md §3.2). */
+import type { Dimension, Matches } from './dimension.ts';
+import { type NoParameters, noParameters } from './no-parameters.ts';
+
+export const isBarredTac: Dimension<NoParameters> = {
+  name: 'is_barred_tac',
+  describe: 'seen on the network with a TAC on the barred TAC list',
+  parameters: noParameters,
+  evaluate(dataset) {
+    const matches: Matches = new Map();
+    for (const imei of dataset.networkImeis.keys()) {
+      const tac = imei.slice(0, 8);
+      if (dataset.barredTac.has(tac)) matches.set(imei, `TAC ${tac} is on the barred TAC list`);
+    }
+    return matches;
+  },
+};

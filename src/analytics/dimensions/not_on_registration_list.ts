@@ -1,0 +1,26 @@
+/**
+ * `not_on_registration_list` (dirbs-compat.md §2.6, §3.2): network IMEIs with no current
+ * registration row whose status is blank or `whitelist`, less exempted device types (see
+ * exemptions.ts for DIRBS's inner-join quirk and its switch).
+ */
+import type { Dimension, Matches } from './dimension.ts';
+import { withoutExemptedDeviceTypes } from './exemptions.ts';
+import { type NoParameters, noParameters } from './no-parameters.ts';
+
+export const notOnRegistrationList: Dimension<NoParameters> = {
+  name: 'not_on_registration_list',
+  describe: 'seen on the network without an approved registration (status blank or "whitelist")',
+  parameters: noParameters,
+  evaluate(dataset, _params, context) {
+    const matches: Matches = new Map();
+    for (const imei of dataset.networkImeis.keys()) {
+      const row = dataset.registration.get(imei);
+      if (row === undefined) {
+        matches.set(imei, 'not on the registration list');
+      } else if (row.status !== null && row.status !== 'whitelist') {
+        matches.set(imei, `on the registration list with status "${row.status}", which is not an approval`);
+      }
+    }
+    return withoutExemptedDeviceTypes(dataset, matches, context);
+  },
+};
