@@ -124,6 +124,40 @@ function coordinate(text: string | null, limit: number): number | null | undefin
   return Math.abs(value) <= limit ? value : undefined;
 }
 
+function fail(
+  errors: RowError[],
+  line: number,
+  column: OperatorColumn,
+  rule: string,
+  value: string | null,
+): void {
+  errors.push({
+    line,
+    column,
+    rule,
+    message: `line ${line}, column ${column}: ${JSON.stringify(value)} ${rule}`,
+  });
+}
+
+// A file holds a few dozen distinct dates and RAT fields among millions of rows: parse each once.
+const CACHE_LIMIT = 4096;
+const dateCache = new Map<string, IsoDate | null>();
+const ratCache = new Map<string, ReturnType<typeof parseRatField>>();
+
+function cached<T>(cache: Map<string, T>, key: string, compute: (key: string) => T): T {
+  let value = cache.get(key);
+  if (value === undefined) {
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    value = compute(key);
+    cache.set(key, value);
+  }
+  return value;
+}
+
+function parseRowDate(text: string): IsoDate | null {
+  return text.startsWith('20') ? parseCompactDate(text) : null;
+}
+
 /** Parses one data record; `line` is its line number in the file (the header is line 1). */
 export function parseOperatorRow(schema: RowSchema, record: readonly string[], line: number): RowResult {
   if (record.length !== schema.width) {
@@ -139,33 +173,36 @@ export function parseOperatorRow(schema: RowSchema, record: readonly string[], l
     };
   }
   const errors: RowError[] = [];
-  const fail = (column: OperatorColumn, rule: string, value: string | null) =>
-    errors.push({
-      line,
-      column,
-      rule,
-      message: `line ${line}, column ${column}: ${JSON.stringify(value)} ${rule}`,
-    });
   const { index } = schema;
 
   const dateText = field(record, index.date);
-  const date = dateText?.startsWith('20') ? parseCompactDate(dateText) : null;
-  if (date === null)
-    fail('date', 'is not a date YYYYMMDD in 2000–2099 that exists on the calendar', dateText);
+  const date = dateText === null ? null : cached(dateCache, dateText, parseRowDate);
+  if (date === null) {
+    fail(errors, line, 'date', 'is not a date YYYYMMDD in 2000–2099 that exists on the calendar', dateText);
+  }
 
   const imei = field(record, index.imei);
-  if (imei !== null && !IMEI.test(imei)) fail('imei', 'is not 1–16 characters of 0-9, A-F, * or #', imei);
+  if (imei !== null && !IMEI.test(imei))
+    fail(errors, line, 'imei', 'is not 1–16 characters of 0-9, A-F, * or #', imei);
   const imsi = field(record, index.imsi);
-  if (imsi !== null && !DIGITS_15.test(imsi)) fail('imsi', 'is not 1–15 digits', imsi);
+  if (imsi !== null && !DIGITS_15.test(imsi)) fail(errors, line, 'imsi', 'is not 1–15 digits', imsi);
   const msisdnText = field(record, index.msisdn);
-  if (msisdnText !== null && !DIGITS_15.test(msisdnText)) fail('msisdn', 'is not 1–15 digits', msisdnText);
+  if (msisdnText !== null && !DIGITS_15.test(msisdnText))
+    fail(errors, line, 'msisdn', 'is not 1–15 digits', msisdnText);
 
   let ratMask: number | null = null;
   const ratText = schema.ratImport ? field(record, index.rat) : null;
   if (ratText !== null) {
-    const parsed = parseRatField(ratText);
+    const parsed = cached(ratCache, ratText, parseRatField);
     if (parsed.ok) ratMask = parsed.mask;
-    else fail('rat', `has "${parsed.bad}", not a RAT code 001–007 or 101–105 (pipe-separated)`, ratText);
+    else
+      fail(
+        errors,
+        line,
+        'rat',
+        `has "${parsed.bad}", not a RAT code 001–007 or 101–105 (pipe-separated)`,
+        ratText,
+      );
   }
 
   let time: string | null = null;
@@ -173,22 +210,24 @@ export function parseOperatorRow(schema: RowSchema, record: readonly string[], l
   if (timeText !== null) {
     const match = TIME.exec(timeText);
     if (match) time = normaliseTime(match);
-    else fail('time', 'is not a time HH:MM[:SS] or an ISO 8601 time with an offset', timeText);
+    else fail(errors, line, 'time', 'is not a time HH:MM[:SS] or an ISO 8601 time with an offset', timeText);
   }
 
   const cell = field(record, index.cell);
   if (cell !== null && (cell.length > CELL_MAX || CONTROL.test(cell))) {
-    fail('cell', `is not a cell id of at most ${CELL_MAX} printable characters`, cell);
+    fail(errors, line, 'cell', `is not a cell id of at most ${CELL_MAX} printable characters`, cell);
   }
 
   const latText = field(record, index.lat);
   const lonText = field(record, index.lon);
   const lat = coordinate(latText, 90);
   const lon = coordinate(lonText, 180);
-  if (lat === undefined) fail('lat', 'is not a latitude in decimal degrees within ±90', latText);
-  if (lon === undefined) fail('lon', 'is not a longitude in decimal degrees within ±180', lonText);
+  if (lat === undefined)
+    fail(errors, line, 'lat', 'is not a latitude in decimal degrees within ±90', latText);
+  if (lon === undefined)
+    fail(errors, line, 'lon', 'is not a longitude in decimal degrees within ±180', lonText);
   if (lat !== undefined && lon !== undefined && (lat === null) !== (lon === null)) {
-    fail(lat === null ? 'lat' : 'lon', 'is blank while the other coordinate is given', null);
+    fail(errors, line, lat === null ? 'lat' : 'lon', 'is blank while the other coordinate is given', null);
   }
 
   if (errors.length > 0) return { ok: false, errors };
