@@ -1,0 +1,110 @@
+/**
+ * `duplicate_daily_avg` (dirbs-compat.md §3.2): per IMEI over country triplets in the window,
+ * days_seen = the distinct days it was seen with any valid IMSI (day bits OR'ed per month, summed
+ * over months) and pair-days = Σ over (IMSI, month) of the days seen with that IMSI (an IMSI seen
+ * on several operators on one day counts once). Match when days_seen ≥ min_seen_days and
+ * pair-days / days_seen ≥ threshold, the quotient truncated as DIRBS does (see averages.ts).
+ * Day bits are windowed with the `windowEnd` setting.
+ */
+import type { ImeiNorm } from '../normalise.ts';
+import { average, averageText } from './averages.ts';
+import { type Dimension, type Matches, plural } from './dimension.ts';
+import { bitCount, countryTriplets, isValidImsi, isValidMsisdn, monthOf, windowedBitmask } from './model.ts';
+import { ParameterReader, PERIOD_FIELDS, type Period, readPeriod, windowOfPeriod } from './parameters.ts';
+
+export interface DuplicateDailyAvgParameters {
+  readonly threshold: number;
+  readonly period: Period;
+  readonly minSeenDays: number;
+  readonly useMsisdn: boolean;
+}
+
+export const duplicateDailyAvg: Dimension<DuplicateDailyAvgParameters> = {
+  name: 'duplicate_daily_avg',
+  describe:
+    'seen with at least threshold IMSIs (or MSISDNs) a day on average, on at least min_seen_days days',
+  parameters: {
+    fields: [
+      {
+        name: 'threshold',
+        type: 'number',
+        required: true,
+        rule: 'number; match when the average ≥ threshold',
+      },
+      ...PERIOD_FIELDS,
+      { name: 'min_seen_days', type: 'integer', required: true, rule: 'integer, not above period_days' },
+      {
+        name: 'use_msisdn',
+        type: 'boolean',
+        required: false,
+        default: 'false',
+        rule: 'count MSISDNs instead of IMSIs',
+      },
+    ],
+    validate(raw) {
+      const reader = new ParameterReader(raw, [
+        'threshold',
+        'period_days',
+        'period_months',
+        'min_seen_days',
+        'use_msisdn',
+      ]);
+      const threshold = reader.number('threshold', { required: true });
+      const period = readPeriod(reader);
+      const minSeenDays = reader.integer('min_seen_days', { required: true });
+      const useMsisdn = reader.boolean('use_msisdn', false);
+      if (period && 'days' in period && minSeenDays !== undefined && minSeenDays > period.days) {
+        reader.fail(
+          'min_seen_days',
+          'maximum',
+          `min_seen_days (${minSeenDays}) is greater than period_days (${period.days})`,
+        );
+      }
+      return reader.result({
+        threshold: threshold ?? 0,
+        period: period ?? { days: 0 },
+        minSeenDays: minSeenDays ?? 0,
+        useMsisdn,
+      });
+    },
+  },
+  evaluate(dataset, { threshold, period, minSeenDays, useMsisdn }, context) {
+    const window = windowOfPeriod(context.analysisEnd, period);
+    // (imei, month) → (subscriber → OR of windowed day bits)
+    const perMonth = new Map<ImeiNorm, Map<string, Map<string, number>>>();
+    for (const row of countryTriplets(dataset.triplets)) {
+      if (row.imeiNorm === null) continue;
+      const subscriber = useMsisdn ? row.msisdn : row.imsi;
+      if (useMsisdn ? !isValidMsisdn(subscriber) : !isValidImsi(subscriber)) continue;
+      const mask = windowedBitmask(row, window, context.windowEnd);
+      if (mask === null) continue;
+      const months = perMonth.get(row.imeiNorm) ?? new Map<string, Map<string, number>>();
+      const subscribers = months.get(monthOf(row.firstSeen)) ?? new Map<string, number>();
+      subscribers.set(subscriber as string, (subscribers.get(subscriber as string) ?? 0) | mask);
+      months.set(monthOf(row.firstSeen), subscribers);
+      perMonth.set(row.imeiNorm, months);
+    }
+    const noun = useMsisdn ? 'MSISDN' : 'IMSI';
+    const matches: Matches = new Map();
+    for (const [imei, months] of perMonth) {
+      let days = 0;
+      let pairDays = 0;
+      for (const subscribers of months.values()) {
+        let monthMask = 0;
+        for (const mask of subscribers.values()) {
+          monthMask |= mask;
+          pairDays += bitCount(mask);
+        }
+        days += bitCount(monthMask);
+      }
+      if (days === 0 || days < minSeenDays || average(pairDays, days, context) < threshold) continue;
+      matches.set(
+        imei,
+        `seen on ${plural(days, 'day')} from ${window.start} up to ${window.end} with ${pairDays} ${noun}-days: ` +
+          `${averageText(pairDays, days, `${noun}s a day on average`, context)} (threshold ${threshold}, ` +
+          `at least ${plural(minSeenDays, 'day')})`,
+      );
+    }
+    return matches;
+  },
+};

@@ -1,0 +1,100 @@
+/**
+ * `transient_imei` (dirbs-compat.md §3.2): IMEIs used with batches of sequential SIMs. Over the
+ * window [end − period days, end) an IMEI matches when all three hold:
+ * 1. Σ over its per-operator triplets with a valid MSISDN (12–15 characters) of the days seen,
+ *    **integer-divided** by `period`, is at least `num_msisdns`;
+ * 2. its distinct MSISDNs in country triplets in the window (any length, NULL ignored) form an
+ *    arithmetic progression: all consecutive differences equal. DIRBS orders them by a constant
+ *    key, so its order is whatever PostgreSQL scans. We define the order: ascending numeric value.
+ *    A set of distinct numbers is a progression in some order exactly when it is one sorted, so we
+ *    match whenever some scan order could make DIRBS match. As in DIRBS (MIN = MAX of no
+ *    difference is NULL), fewer than two distinct MSISDNs is not a progression;
+ * 3. exactly one operator's data saw it in the window (any triplet of that IMEI).
+ * Day bits are windowed with the `windowEnd` setting; conditions 2 and 3 test rows by their
+ * first/last seen dates only, as DIRBS does.
+ */
+import type { ImeiNorm } from '../normalise.ts';
+import { type Dimension, type Matches, plural } from './dimension.ts';
+import {
+  bitCount,
+  countryTriplets,
+  isValidMsisdn,
+  overlapsWindow,
+  windowedBitmask,
+  windowOfDays,
+} from './model.ts';
+import { ParameterReader } from './parameters.ts';
+
+export interface TransientImeiParameters {
+  readonly period: number;
+  readonly numMsisdns: number;
+}
+
+/** The common difference when `values` (distinct) form an arithmetic progression, ascending. */
+export function progressionStep(values: readonly bigint[]): bigint | null {
+  if (values.length < 2) return null;
+  const sorted = [...values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const step = sorted[1]! - sorted[0]!;
+  for (let i = 2; i < sorted.length; i++) if (sorted[i]! - sorted[i - 1]! !== step) return null;
+  return step;
+}
+
+export const transientImei: Dimension<TransientImeiParameters> = {
+  name: 'transient_imei',
+  describe:
+    'used on one operator with many MSISDNs a day that form an arithmetic progression (sequential SIMs)',
+  parameters: {
+    fields: [
+      { name: 'period', type: 'integer', required: true, rule: 'integer > 0, days' },
+      {
+        name: 'num_msisdns',
+        type: 'integer',
+        required: true,
+        rule: 'integer > 0; MSISDN-days ÷ period (integer) ≥ it',
+      },
+    ],
+    validate(raw) {
+      const reader = new ParameterReader(raw, ['period', 'num_msisdns']);
+      const period = reader.integer('period', { required: true, min: 1 });
+      const numMsisdns = reader.integer('num_msisdns', { required: true, min: 1 });
+      return reader.result({ period: period ?? 1, numMsisdns: numMsisdns ?? 1 });
+    },
+  },
+  evaluate(dataset, { period, numMsisdns }, context) {
+    const window = windowOfDays(context.analysisEnd, period);
+    const msisdnDays = new Map<ImeiNorm, number>();
+    const operators = new Map<ImeiNorm, Set<string>>();
+    for (const row of dataset.triplets) {
+      if (row.imeiNorm === null || !overlapsWindow(row, window)) continue;
+      operators.set(row.imeiNorm, (operators.get(row.imeiNorm) ?? new Set<string>()).add(row.operator));
+      if (!isValidMsisdn(row.msisdn)) continue;
+      const mask = windowedBitmask(row, window, context.windowEnd) ?? 0;
+      msisdnDays.set(row.imeiNorm, (msisdnDays.get(row.imeiNorm) ?? 0) + bitCount(mask));
+    }
+    const msisdns = new Map<ImeiNorm, Set<string>>();
+    for (const row of countryTriplets(dataset.triplets)) {
+      if (row.imeiNorm === null || row.msisdn === null || !overlapsWindow(row, window)) continue;
+      msisdns.set(row.imeiNorm, (msisdns.get(row.imeiNorm) ?? new Set<string>()).add(row.msisdn));
+    }
+    const matches: Matches = new Map();
+    for (const [imei, total] of msisdnDays) {
+      const perDay = Math.floor(total / period);
+      if (perDay < numMsisdns) continue;
+      const seenOn = operators.get(imei) ?? new Set<string>();
+      if (seenOn.size !== 1) continue;
+      const texts = [...(msisdns.get(imei) ?? [])];
+      // DIRBS casts MSISDNs to bigint; a non-numeric one would stop its run, here it is no progression.
+      if (!texts.every((m) => /^[0-9]+$/.test(m))) continue;
+      const values = texts.map((m) => BigInt(m)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      const step = progressionStep(values);
+      if (step === null) continue;
+      matches.set(
+        imei,
+        `seen on operator ${[...seenOn][0]} with ${plural(values.length, 'MSISDN')} in arithmetic progression ` +
+          `(${values[0]} to ${values[values.length - 1]}, step ${step}); ${total} MSISDN-days in ${period} days ` +
+          `= ${perDay} a day (at least ${numMsisdns})`,
+      );
+    }
+    return matches;
+  },
+};
