@@ -84,3 +84,60 @@ export const timedSighting = pgTable(
   },
   (t) => [primaryKey({ columns: [t.imeiNorm, t.seenAt, t.operator, t.imsi, t.cell] })],
 );
+
+/** Subscribers registration list (uid, imsi): DIRBS `subscribers_registration_list`, for daily_avg_uid. */
+export const analyticsSubscriber = pgTable(
+  'analytics_subscriber',
+  { uid: text('uid').notNull(), imsi: text('imsi').notNull() },
+  (t) => [primaryKey({ columns: [t.uid, t.imsi] })],
+);
+
+/** Device association list (uid, imei): DIRBS `device_association_list`, for not_on_association_list. */
+export const analyticsAssociation = pgTable(
+  'analytics_association',
+  { uid: text('uid').notNull(), imeiNorm: text('imei_norm').notNull() },
+  (t) => [primaryKey({ columns: [t.imeiNorm, t.uid] })],
+);
+
+/*
+ * The reference lists of one run (reference.ts), loaded whole before classification so that both
+ * engines read the same snapshot. Replaced by every run; never edited in place.
+ */
+export const refGsma = pgTable('ref_gsma', {
+  tac: text('tac').primaryKey(),
+  manufacturer: text('manufacturer'),
+  modelName: text('model_name'),
+  deviceType: text('device_type'),
+  ratMask: integer('rat_mask'),
+});
+export const refStolen = pgTable('ref_stolen', {
+  imeiNorm: text('imei_norm').primaryKey(),
+  status: text('status'),
+});
+export const refBarred = pgTable('ref_barred', { imeiNorm: text('imei_norm').primaryKey() });
+export const refBarredTac = pgTable('ref_barred_tac', { tac: text('tac').primaryKey() });
+export const refMonitoring = pgTable('ref_monitoring', {
+  imeiNorm: text('imei_norm').primaryKey(),
+  startDate: timestamp('start_date', { precision: 0 }).notNull(),
+});
+export const refRegistration = pgTable('ref_registration', {
+  imeiNorm: text('imei_norm').primaryKey(),
+  status: text('status'),
+  deviceType: text('device_type'),
+});
+export const refAssociation = pgTable(
+  'ref_association',
+  { uid: text('uid').notNull(), imeiNorm: text('imei_norm').notNull() },
+  (t) => [primaryKey({ columns: [t.imeiNorm, t.uid] })],
+);
+export const refSubscribers = pgTable(
+  'ref_subscribers',
+  { uid: text('uid').notNull(), imsi: text('imsi').notNull() },
+  (t) => [primaryKey({ columns: [t.uid, t.imsi] })],
+);
+export const refPairing = pgTable(
+  'ref_pairing',
+  { imeiNorm: text('imei_norm').notNull(), imsi: text('imsi').notNull(), msisdn: text('msisdn') },
+  (t) => [primaryKey({ columns: [t.imeiNorm, t.imsi] })],
+);
+export const refGolden = pgTable('ref_golden', { hashedImeiNorm: text('hashed_imei_norm').primaryKey() });

@@ -4,19 +4,22 @@
  * same (manufacturer, model_name); TACs without either are skipped, as are IMEIs whose TAC is not
  * in the GSMA data, whose seen-RAT mask is null, or whose model capability is null.
  *
- * The bits are DIRBS's: a RAT code sets `1 << operator_rank` in the seen mask; GSMA bands set
- * bits 3 (non-cellular), 6 (2G), 9 (3G), 12 (4G). They are defined here until the shared RAT
- * module (src/analytics/rat.ts) exists; then these constants should come from there.
+ * The bits are DIRBS's (src/analytics/rat.ts): a RAT code sets `1 << operator_rank` in the seen
+ * mask; GSMA bands set bits 3 (non-cellular), 6 (2G), 9 (3G), 12 (4G).
  */
+import { GSMA_RAT_BIT, RAT_CODES } from '../rat.ts';
 import type { Dimension, Matches } from './dimension.ts';
 import { type NoParameters, noParameters } from './no-parameters.ts';
 
+const seenBitsOf = (generation: '2G' | '3G' | '4G') =>
+  RAT_CODES.filter((r) => r.generation === generation).reduce((mask, r) => mask | (1 << r.operatorRank), 0);
+
 /** Operator-rank bits per generation, and the GSMA capability bit that allows them. */
-export const RAT_GENERATIONS = [
-  { generation: '2G', seenBits: (1 << 4) | (1 << 5), gsmaBit: 1 << 6 },
-  { generation: '3G', seenBits: (1 << 6) | (1 << 7) | (1 << 8) | (1 << 9), gsmaBit: 1 << 9 },
-  { generation: '4G', seenBits: (1 << 10) | (1 << 11) | (1 << 12), gsmaBit: 1 << 12 },
-] as const;
+export const RAT_GENERATIONS = (['2G', '3G', '4G'] as const).map((generation) => ({
+  generation,
+  seenBits: seenBitsOf(generation),
+  gsmaBit: GSMA_RAT_BIT[generation],
+}));
 
 function capabilities(mask: number): string {
   const names = RAT_GENERATIONS.filter((g) => (mask & g.gsmaBit) !== 0).map((g) => g.generation);

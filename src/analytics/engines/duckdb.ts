@@ -9,6 +9,7 @@
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { REFERENCE_TABLES, type ReferenceLists, type ReferenceTable, referenceRows } from '../reference.ts';
 import {
   type AnalyticsEngine,
   type AnalyticsSnapshot,
@@ -16,6 +17,8 @@ import {
   type ImportOutcome,
   type ImportRecord,
   type OperatorRow,
+  referenceInsert,
+  referenceLines,
   SNAPSHOT_QUERIES,
   STAGE_COLUMNS,
   stageValues,
@@ -33,6 +36,17 @@ const TABLES = [
      seen_rat_bitmask integer not null)`,
   `create table if not exists bad_check_digit (imei_norm varchar not null, imei_raw varchar not null, operator varchar not null,
      first_seen date not null, primary key (imei_norm, imei_raw, operator))`,
+  `create table if not exists ref_gsma (tac varchar primary key, manufacturer varchar, model_name varchar, device_type varchar,
+     rat_mask integer)`,
+  'create table if not exists ref_stolen (imei_norm varchar primary key, status varchar)',
+  'create table if not exists ref_barred (imei_norm varchar primary key)',
+  'create table if not exists ref_barred_tac (tac varchar primary key)',
+  'create table if not exists ref_monitoring (imei_norm varchar primary key, start_date timestamp not null)',
+  'create table if not exists ref_registration (imei_norm varchar primary key, status varchar, device_type varchar)',
+  'create table if not exists ref_association (uid varchar not null, imei_norm varchar not null, primary key (imei_norm, uid))',
+  'create table if not exists ref_subscribers (uid varchar not null, imsi varchar not null, primary key (uid, imsi))',
+  'create table if not exists ref_pairing (imei_norm varchar not null, imsi varchar not null, msisdn varchar, primary key (imei_norm, imsi))',
+  'create table if not exists ref_golden (hashed_imei_norm varchar primary key)',
   `create table if not exists timed_sighting (imei_norm varchar not null, seen_at timestamp not null, operator varchar not null,
      imsi varchar not null default '', cell varchar not null default '', lat double, lon double,
      primary key (imei_norm, seen_at, operator, imsi, cell))`,
@@ -133,6 +147,54 @@ export class DuckDbEngine implements AnalyticsEngine {
     } finally {
       await this.connection.run(`drop table if exists ${stage}`);
     }
+  }
+
+  async loadReference(lists: ReferenceLists): Promise<void> {
+    const rows = referenceRows(lists);
+    const tables = Object.keys(REFERENCE_TABLES) as ReferenceTable[];
+    for (const table of tables) {
+      const stage = `stage_${table}`;
+      await this.connection.run(`drop table if exists ${stage}`);
+      await this.connection.run(
+        `create table ${stage} (${REFERENCE_TABLES[table].map((c) => `${c} varchar`).join(', ')})`,
+      );
+      const appender = await this.connection.createAppender(stage);
+      try {
+        for (const row of rows[table]) {
+          for (const value of row) {
+            if (value === null) appender.appendNull();
+            else appender.appendVarchar(value);
+          }
+          appender.endRow();
+        }
+      } finally {
+        appender.closeSync();
+      }
+    }
+    await this.connection.run('begin transaction');
+    try {
+      for (const table of tables) {
+        await this.connection.run(`delete from ${table}`);
+        await this.connection.run(referenceInsert(table, `stage_${table}`));
+      }
+      await this.connection.run('commit');
+    } catch (error) {
+      await this.connection.run('rollback');
+      throw error;
+    } finally {
+      for (const table of tables) await this.connection.run(`drop table if exists stage_${table}`);
+    }
+  }
+
+  async referenceSnapshot(): Promise<Record<ReferenceTable, string[]>> {
+    const result = {} as Record<ReferenceTable, string[]>;
+    for (const table of Object.keys(REFERENCE_TABLES) as ReferenceTable[]) {
+      result[table] = (await this.connection.runAndReadAll(referenceLines(table)))
+        .getRowObjects()
+        .map((r) => String(r.line))
+        .sort();
+    }
+    return result;
   }
 
   /** The file's rows as a Parquet partition, written under a temporary name and renamed. */

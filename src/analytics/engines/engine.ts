@@ -12,6 +12,7 @@
  */
 import { checkDigitOf, type DeviceKey } from '../../identifiers/index.ts';
 import type { ImeiNorm } from '../normalise.ts';
+import { REFERENCE_TABLES, REFERENCE_TYPES, type ReferenceLists, type ReferenceTable } from '../reference.ts';
 
 /** One validated row of operator network data (analytics/import). */
 export interface OperatorRow {
@@ -64,6 +65,10 @@ export interface AnalyticsEngine {
     rows: AsyncIterable<OperatorRow> | Iterable<OperatorRow>,
   ): Promise<ImportOutcome>;
   imports(): Promise<ImportRecord[]>;
+  /** Replaces the `ref_*` tables with this snapshot of the reference lists (one transaction). */
+  loadReference(lists: ReferenceLists): Promise<void>;
+  /** The `ref_*` tables' rows as text, sorted: what engines are compared on. */
+  referenceSnapshot(): Promise<Record<ReferenceTable, string[]>>;
   snapshot(): Promise<AnalyticsSnapshot>;
   close(): Promise<void>;
 }
@@ -161,3 +166,20 @@ export const SNAPSHOT_QUERIES = {
       coalesce(cast(cast(round(lat * 1000000) as bigint) as varchar), '') || ',' ||
       coalesce(cast(cast(round(lon * 1000000) as bigint) as varchar), '') as line from timed_sighting`,
 } as const;
+
+/** `insert into <table> select <typed columns> from <stage of text columns>`. */
+export function referenceInsert(table: ReferenceTable, stage: string): string {
+  const columns = REFERENCE_TABLES[table];
+  const typedColumn = (column: string) => {
+    const type = REFERENCE_TYPES[column];
+    if (type === 'timestamp') return `cast(replace(replace(${column}, 'T', ' '), 'Z', '') as timestamp)`;
+    return type ? `cast(${column} as ${type})` : column;
+  };
+  return `insert into ${table} (${columns.join(', ')}) select ${columns.map(typedColumn).join(', ')} from ${stage}`;
+}
+
+/** One line of text per reference row, the same on both engines. */
+export function referenceLines(table: ReferenceTable): string {
+  const columns = REFERENCE_TABLES[table].map((c) => `coalesce(cast(${c} as varchar), '')`);
+  return `select ${columns.join(" || ',' || ")} as line from ${table}`;
+}

@@ -5,6 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { type Executor, query, type Store } from '../../store/index.ts';
+import { REFERENCE_TABLES, type ReferenceLists, type ReferenceTable, referenceRows } from '../reference.ts';
 import {
   type AnalyticsEngine,
   type AnalyticsSnapshot,
@@ -12,6 +13,8 @@ import {
   type ImportOutcome,
   type ImportRecord,
   type OperatorRow,
+  referenceInsert,
+  referenceLines,
   SNAPSHOT_QUERIES,
   STAGE_COLUMNS,
   stageValues,
@@ -77,6 +80,34 @@ export class PostgresEngine implements AnalyticsEngine {
     return { outcome: 'imported', record };
   }
 
+  async loadReference(lists: ReferenceLists): Promise<void> {
+    const rows = referenceRows(lists);
+    await this.store.db.transaction(async (tx) => {
+      for (const table of Object.keys(REFERENCE_TABLES) as ReferenceTable[]) {
+        const columns = REFERENCE_TABLES[table];
+        const stage = `stage_${table}`;
+        await tx.execute(sql.raw(`delete from ${table}`));
+        await tx.execute(
+          sql.raw(
+            `create temporary table ${stage} (${columns.map((c) => `${c} text`).join(', ')}) on commit drop`,
+          ),
+        );
+        await insertRows(tx, stage, columns, rows[table]);
+        await tx.execute(sql.raw(referenceInsert(table, stage)));
+      }
+    });
+  }
+
+  async referenceSnapshot(): Promise<Record<ReferenceTable, string[]>> {
+    const result = {} as Record<ReferenceTable, string[]>;
+    for (const table of Object.keys(REFERENCE_TABLES) as ReferenceTable[]) {
+      result[table] = (await query<{ line: string }>(this.store.db, sql.raw(referenceLines(table))))
+        .map((r) => r.line)
+        .sort();
+    }
+    return result;
+  }
+
   async snapshot(): Promise<AnalyticsSnapshot> {
     const lines = async (statement: string) =>
       (await query<{ line: string }>(this.store.db, sql.raw(statement))).map((r) => r.line).sort();
@@ -91,17 +122,29 @@ export class PostgresEngine implements AnalyticsEngine {
   async close(): Promise<void> {}
 }
 
-/** Rows as one text array per column (a null travels as '' through the driver: nullif restores it). */
-async function insertBatch(tx: Executor, stage: string, batch: readonly (string | null)[][]): Promise<void> {
-  if (batch.length === 0) return;
-  const columns = STAGE_COLUMNS.map((_, i) => sql.param(batch.map((row) => row[i] ?? '')));
-  const arrays = sql.join(
-    columns.map((column) => sql`${column}::text[]`),
-    sql`, `,
-  );
-  const names = STAGE_COLUMNS.join(', ');
-  const nullif = STAGE_COLUMNS.map((c) => `nullif(${c}, '')`).join(', ');
-  await tx.execute(
-    sql`insert into ${sql.raw(stage)} (${sql.raw(names)}) select ${sql.raw(nullif)} from unnest(${arrays}) as r(${sql.raw(names)})`,
-  );
+const insertBatch = (tx: Executor, stage: string, batch: readonly (string | null)[][]) =>
+  insertRows(tx, stage, STAGE_COLUMNS, batch);
+
+/**
+ * Rows into a text staging table, one text array per column, in slices of BATCH rows (a null
+ * travels as '' through the driver's arrays: nullif restores it; no staged value is legitimately '').
+ */
+async function insertRows(
+  tx: Executor,
+  stage: string,
+  names: readonly string[],
+  rows: readonly (readonly (string | null)[])[],
+): Promise<void> {
+  for (let start = 0; start < rows.length; start += BATCH) {
+    const slice = rows.slice(start, start + BATCH);
+    const arrays = sql.join(
+      names.map((_, i) => sql`${sql.param(slice.map((row) => row[i] ?? ''))}::text[]`),
+      sql`, `,
+    );
+    const list = names.join(', ');
+    const nullif = names.map((c) => `nullif(${c}, '')`).join(', ');
+    await tx.execute(
+      sql`insert into ${sql.raw(stage)} (${sql.raw(list)}) select ${sql.raw(nullif)} from unnest(${arrays}) as r(${sql.raw(list)})`,
+    );
+  }
 }
