@@ -5,7 +5,7 @@
  * a person can read. `invert` is applied here, once, for all dimensions.
  */
 import type { ImeiNorm } from '../normalise.ts';
-import { type Dataset, type IsoDate, isIsoDate, type WindowEnd } from './model.ts';
+import { type Dataset, type IsoDate, isIsoDate, type RegionConfig, type WindowEnd } from './model.ts';
 import type { ParameterError, ParameterField, Validated } from './parameters.ts';
 
 /** Matching imei_norm → evidence, e.g. "seen with 9 IMSIs from 2026-01-01 to 2026-01-30 (threshold 5)". */
@@ -70,6 +70,13 @@ export interface Dimension<P> {
     validate(raw: unknown): Validated<P>;
   };
   evaluate(dataset: Dataset, params: P, context: EvaluationContext): Matches;
+  /**
+   * The same dimension as one SQL query over the engines' tables (engines/engine.ts: monthly_triplet,
+   * network_imei, bad_check_digit, timed_sighting, ref_*), in the SQL both DuckDB and PostgreSQL
+   * accept: `select imei_norm, evidence from …`, one row per match. Tested against `evaluate` on
+   * generated data (differential.test.ts).
+   */
+  sql?(params: P, context: EvaluationContext, region: RegionConfig): string;
 }
 
 /** A dimension of unknown parameter type, as held by the registry. */

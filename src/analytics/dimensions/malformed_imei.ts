@@ -6,6 +6,7 @@
 import { isDeviceKeyNorm } from '../normalise.ts';
 import type { Dimension, Matches } from './dimension.ts';
 import { type NoParameters, noParameters } from './no-parameters.ts';
+import { isDeviceKey } from './sql.ts';
 
 export const malformedImei: Dimension<NoParameters> = {
   name: 'malformed_imei',
@@ -22,4 +23,6 @@ export const malformedImei: Dimension<NoParameters> = {
     }
     return matches;
   },
+  sql: () => `select imei_norm, 'IMEI "' || imei_norm || '" is not 14 decimal digits' as evidence
+    from network_imei where not ${isDeviceKey('imei_norm')}`,
 };

@@ -19,4 +19,6 @@ export const stolenList: Dimension<NoParameters> = {
     }
     return matches;
   },
+  sql: () => `select imei_norm, 'on the stolen list (status ' || coalesce(status, 'blank') || ')' as evidence
+    from ref_stolen where status is null or status = 'blacklist'`,
 };

@@ -222,6 +222,13 @@ export class DuckDbEngine implements AnalyticsEngine {
     };
   }
 
+  async query(text: string): Promise<Record<string, string | null>[]> {
+    const rows = (await this.connection.runAndReadAll(text)).getRowObjects();
+    return rows.map((row) =>
+      Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v === null ? null : String(v)])),
+    );
+  }
+
   async close(): Promise<void> {
     this.connection.closeSync();
     this.instance.closeSync();

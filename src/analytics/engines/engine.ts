@@ -70,6 +70,8 @@ export interface AnalyticsEngine {
   /** The `ref_*` tables' rows as text, sorted: what engines are compared on. */
   referenceSnapshot(): Promise<Record<ReferenceTable, string[]>>;
   snapshot(): Promise<AnalyticsSnapshot>;
+  /** Runs a query (the dimensions' SQL) and returns its rows with text values. */
+  query(text: string): Promise<Record<string, string | null>[]>;
   close(): Promise<void>;
 }
 

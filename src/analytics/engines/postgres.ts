@@ -119,6 +119,13 @@ export class PostgresEngine implements AnalyticsEngine {
     };
   }
 
+  async query(text: string): Promise<Record<string, string | null>[]> {
+    const rows = await query<Record<string, unknown>>(this.store.db, sql.raw(text));
+    return rows.map((row) =>
+      Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v === null ? null : String(v)])),
+    );
+  }
+
   async close(): Promise<void> {}
 }
 
