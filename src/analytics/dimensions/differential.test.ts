@@ -8,12 +8,13 @@ import { createTestStore, type TestStore } from '../../../test/support/stores.ts
 import { DuckDbEngine } from '../engines/duckdb.ts';
 import type { AnalyticsEngine } from '../engines/engine.ts';
 import { PostgresEngine } from '../engines/postgres.ts';
+import { DIFFERENTIAL_CASES } from './differential-cases/index.ts';
 import { type EvaluationContext, evaluationContext } from './dimension.ts';
 import { type GeneratedCountry, generateCountry } from './generate.ts';
 import { DIMENSIONS } from './index.ts';
 
-/** Parameter sets per dimension; a dimension with SQL and no entry runs with `{}`. */
-const CASES: Readonly<Record<string, readonly Record<string, unknown>[]>> = {};
+/** Parameter sets per dimension (differential-cases/); a dimension with SQL and no entry runs with `{}`. */
+const CASES = DIFFERENTIAL_CASES;
 
 const CONTEXTS = (country: GeneratedCountry): EvaluationContext[] => [
   evaluationContext({ analysisEnd: country.analysisEnd, now: new Date(`${country.analysisEnd}T12:00:00Z`) }),

@@ -1,0 +1,2 @@
+/** Parameter sets the differential test runs for the duplicates dimensions (module name → sets). */
+export const duplicatesCases: Readonly<Record<string, readonly Record<string, unknown>[]>> = {};
