@@ -13,6 +13,8 @@ import { REFERENCE_TABLES, type ReferenceLists, type ReferenceTable, referenceRo
 import {
   type AnalyticsEngine,
   type AnalyticsSnapshot,
+  historicAveragesFrom,
+  historicAveragesQuery,
   type ImportMeta,
   type ImportOutcome,
   type ImportRecord,
@@ -220,6 +222,11 @@ export class DuckDbEngine implements AnalyticsEngine {
       badCheckDigits: await lines(SNAPSHOT_QUERIES.badCheckDigits),
       timedSightings: await lines(SNAPSHOT_QUERIES.timedSightings),
     };
+  }
+
+  async historicAverages(operator: string, before: string) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(before)) throw new RangeError(`before must be YYYY-MM-DD, got ${before}`);
+    return historicAveragesFrom((await this.query(historicAveragesQuery(operator, before)))[0]);
   }
 
   async query(text: string): Promise<Record<string, string | null>[]> {

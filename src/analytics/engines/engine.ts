@@ -11,25 +11,28 @@
  * gives the state of one clean import.
  */
 import { checkDigitOf, type DeviceKey } from '../../identifiers/index.ts';
-import type { ImeiNorm } from '../normalise.ts';
+import type { OperatorRow as ImportedRow } from '../import/row.ts';
 import { REFERENCE_TABLES, REFERENCE_TYPES, type ReferenceLists, type ReferenceTable } from '../reference.ts';
 
-/** One validated row of operator network data (analytics/import). */
-export interface OperatorRow {
-  /** YYYY-MM-DD, local to the operator. */
-  readonly date: string;
-  /** The IMEI as the operator sent it. */
-  readonly imei: string | null;
-  readonly imeiNorm: ImeiNorm | null;
-  readonly imsi: string | null;
-  readonly msisdn: string | null;
-  /** Operator RAT rank bits (analytics/rat.ts), null when not sent. */
-  readonly ratMask: number | null;
-  /** Extended format: the time of the sighting (ISO local date-time) and where. */
-  readonly time?: string | null;
-  readonly cell?: string | null;
-  readonly lat?: number | null;
-  readonly lon?: number | null;
+/**
+ * One validated row of operator network data, as analytics/import/row.ts reads it; the extended
+ * columns (time, cell, lat, lon) may be left out by callers that have none.
+ */
+export type OperatorRow = Omit<ImportedRow, 'time' | 'cell' | 'lat' | 'lon'> &
+  Partial<Pick<ImportedRow, 'time' | 'cell' | 'lat' | 'lon'>>;
+
+/**
+ * The instant of a timed row as a timestamp without zone: the row's date and local time as given,
+ * or, when the time carries an offset (`Z`, `+03:00`), the same instant in UTC. A full ISO date-time
+ * is taken as it is.
+ */
+export function sightingTime(date: string, time: string): string | null {
+  const full = time.includes('T') ? time : `${date}T${time}`;
+  if (/(Z|[+-]\d{2}:\d{2})$/.test(full)) {
+    const ms = Date.parse(full);
+    return Number.isNaN(ms) ? null : new Date(ms).toISOString().slice(0, 19);
+  }
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(full) ? full : null;
 }
 
 export interface ImportMeta {
@@ -70,6 +73,14 @@ export interface AnalyticsEngine {
   /** The `ref_*` tables' rows as text, sorted: what engines are compared on. */
   referenceSnapshot(): Promise<Record<ReferenceTable, string[]>>;
   snapshot(): Promise<AnalyticsSnapshot>;
+  /**
+   * The operator's average daily distinct IMEIs, IMSIs and MSISDNs over its last 30 days with data
+   * before `before` (the historic import checks, dirbs-compat.md §2.2 step 9); null without history.
+   */
+  historicAverages(
+    operator: string,
+    before: string,
+  ): Promise<{ imei: number; imsi: number; msisdn: number } | null>;
   /** Runs a query (the dimensions' SQL) and returns its rows with text values. */
   query(text: string): Promise<Record<string, string | null>[]>;
   close(): Promise<void>;
@@ -102,7 +113,8 @@ export function stageValues(row: OperatorRow): (string | null)[] {
     raw[14] !== checkDigitOf(raw.slice(0, 14) as DeviceKey)
       ? raw
       : null;
-  const timed = row.time && row.imeiNorm !== null && (row.cell || (row.lat != null && row.lon != null));
+  const at = row.time ? sightingTime(row.date, row.time) : null;
+  const timed = at !== null && row.imeiNorm !== null && (row.cell || (row.lat != null && row.lon != null));
   return [
     row.date,
     row.imeiNorm,
@@ -110,7 +122,7 @@ export function stageValues(row: OperatorRow): (string | null)[] {
     row.msisdn,
     row.ratMask === null ? null : String(row.ratMask),
     bad,
-    timed ? row.time! : null,
+    timed ? at : null,
     timed ? (row.cell ?? '') : null,
     timed && row.lat != null ? String(row.lat) : null,
     timed && row.lon != null ? String(row.lon) : null,
@@ -184,4 +196,21 @@ export function referenceInsert(table: ReferenceTable, stage: string): string {
 export function referenceLines(table: ReferenceTable): string {
   const columns = REFERENCE_TABLES[table].map((c) => `coalesce(cast(${c} as varchar), '')`);
   return `select ${columns.join(" || ',' || ")} as line from ${table}`;
+}
+
+/** Daily distinct counts from the day bitmasks, averaged over the last 30 days with data. */
+export function historicAveragesQuery(operator: string, before: string): string {
+  const op = `'${operator.replace(/'/g, "''")}'`;
+  return `select count(*) as days, avg(imeis) as imei, avg(imsis) as imsi, avg(msisdns) as msisdn from (
+    select day, count(distinct imei_norm) as imeis, count(distinct imsi) as imsis, count(distinct msisdn) as msisdns
+    from (select month + cast(d - 1 as integer) as day, imei_norm, imsi, msisdn
+          from monthly_triplet, generate_series(1, 31) as g(d)
+          where operator = ${op} and (date_bitmask & (1 << cast(d - 1 as integer))) <> 0) s
+    where day < cast('${before}' as date)
+    group by day order by day desc limit 30) t`;
+}
+
+export function historicAveragesFrom(row: Record<string, string | null> | undefined) {
+  if (!row || Number(row.days ?? 0) === 0) return null;
+  return { imei: Number(row.imei), imsi: Number(row.imsi), msisdn: Number(row.msisdn) };
 }
