@@ -23,6 +23,9 @@ export interface OperatorImportOptions {
   /** The registry database, for the GSMA TACs of the leading-zero check. */
   readonly registry: Database | null;
   readonly disabled?: readonly CheckSwitch[];
+  /** DIRBS `--disable-msisdn-import` / `--disable-rat-import` when false. */
+  readonly msisdnImport?: boolean;
+  readonly ratImport?: boolean;
   readonly today?: string;
 }
 
@@ -77,6 +80,8 @@ export async function importOperatorFile(options: OperatorImportOptions): Promis
     history,
     thresholds: options.config.operatorThreshold,
     disabled: options.disabled,
+    msisdnImport: options.msisdnImport ?? true,
+    ratImport: options.ratImport ?? true,
     ...(options.today ? { today: options.today } : {}),
   });
   if (!checked.report.passed) return { outcome: 'refused', report: checked.report };

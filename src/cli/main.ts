@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/load.ts';
 import { VERSION } from '../version.ts';
 import { accountCommands } from './commands/accounts.ts';
+import { analyticsCommands } from './commands/analytics.ts';
 import { configCommand } from './commands/config.ts';
 import { deviceCommands } from './commands/device.ts';
 import { identifyCommands } from './commands/identify.ts';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   deviceCommands(program);
   registryCommands(program);
   accountCommands(program);
+  analyticsCommands(program);
   configCommand(program);
   return program;
 }

@@ -62,6 +62,7 @@ export interface Config {
     readonly languages: readonly string[];
     readonly simulatorPort: number;
   };
+  readonly analytics: { readonly engine: 'duckdb' | 'postgres'; readonly configFile: string | null };
   /** Absolute path of the ledger signing key. */
   readonly ledgerKeyFile: string;
   readonly policy: {
@@ -321,6 +322,14 @@ export function loadConfig(options: LoadOptions = {}): Config {
       shortCode: get<string>('sms.short_code'),
       languages: get<readonly string[] | null>('sms.languages') ?? [],
       simulatorPort: get<number>('sms.simulator_port'),
+    },
+    analytics: {
+      engine: get<'duckdb' | 'postgres'>('analytics.engine'),
+      configFile:
+        resolvePath('analytics.config_file') ??
+        (existsSync(path.resolve(cwd, 'openceir-analytics.yaml'))
+          ? path.resolve(cwd, 'openceir-analytics.yaml')
+          : null),
     },
     configFile: file,
   };

@@ -374,6 +374,23 @@ export const SETTINGS = [
       'Port of the demo SMSC simulator (started when demo is on and no SMSC is configured). 0 picks a free port.',
   },
   {
+    key: 'analytics.engine',
+    env: 'OPENCEIR_ANALYTICS_ENGINE',
+    type: 'choice',
+    choices: ['duckdb', 'postgres'],
+    default: 'duckdb',
+    description:
+      'Engine for network-data analytics: duckdb (embedded, files in <data_dir>/analytics) or postgres (the registry database).',
+  },
+  {
+    key: 'analytics.config_file',
+    env: 'OPENCEIR_ANALYTICS_CONFIG_FILE',
+    type: 'path',
+    default: null,
+    description:
+      'Analytics YAML (operators, import thresholds, conditions, amnesty, listgen; DIRBS key names). Unset: ./openceir-analytics.yaml if present.',
+  },
+  {
     key: 'log_level',
     env: 'OPENCEIR_LOG_LEVEL',
     type: 'log-level',
