@@ -3,6 +3,7 @@
  * Only functions both engines have: no regular expressions (`~` vs `regexp_matches`), no `::` casts
  * on literals that one engine reads differently, dates as `cast('YYYY-MM-DD' as date)`.
  */
+import { dayOfMonth, type Window, type WindowEnd } from './model.ts';
 
 /** A text literal. */
 export function text(value: string): string {
@@ -33,4 +34,89 @@ export function isDeviceKey(column: string): string {
 /** Only decimal digits (and at least one). */
 export function isDigits(column: string): string {
   return `(length(${column}) > 0 and translate(${column}, '0123456789', '') = '')`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Monthly triplets, windows and day bitmasks (model.ts), for the duplicate and transient analyses
+
+/**
+ * `monthly_network_triplets_country` (model.ts `countryTriplets`): the per-operator rows merged by
+ * (month, imei, imsi, msisdn), first_seen the earliest, last_seen the latest, day bits OR'ed. A
+ * subquery to use as `from ${countryTriplets()} t`; its columns are imei_norm, month, imsi, msisdn,
+ * first_seen, last_seen and date_bitmask.
+ */
+export function countryTriplets(): string {
+  return `(select imei_norm, month, imsi, msisdn, min(first_seen) as first_seen, max(last_seen) as last_seen,
+      bit_or(date_bitmask) as date_bitmask
+    from monthly_triplet group by imei_norm, month, imsi, msisdn)`;
+}
+
+/** The row filter of every windowed DIRBS query: `last_seen >= start AND first_seen < end`. */
+export function overlapsWindow(window: Window, prefix = ''): string {
+  return `(${prefix}last_seen >= ${date(window.start)} and ${prefix}first_seen < ${date(window.end)})`;
+}
+
+/** All 31 day bits. */
+const ALL_DAYS = 0x7fffffff;
+
+/**
+ * The row's day bitmask restricted to the window (model.ts `windowedBitmask`), for rows that pass
+ * {@link overlapsWindow}: bits before the start day cleared when the row was first seen before the
+ * start, bits from the end day on when it was last seen after the end (`half-open`: on or after).
+ * A row first seen before the start lies in the start's month, one last seen after the end in the
+ * end's month, so both masks are constants.
+ */
+export function windowedBitmask(window: Window, windowEnd: WindowEnd, prefix = ''): string {
+  const fromStart = ~((1 << (dayOfMonth(window.start) - 1)) - 1) & ALL_DAYS;
+  const beforeEnd = (1 << (dayOfMonth(window.end) - 1)) - 1;
+  const after = windowEnd === 'dirbs' ? '>' : '>=';
+  return `((${prefix}date_bitmask & (case when ${prefix}first_seen < ${date(window.start)} then ${fromStart} else ${ALL_DAYS} end))
+    & (case when ${prefix}last_seen ${after} ${date(window.end)} then ${beforeEnd} else ${ALL_DAYS} end))`;
+}
+
+/**
+ * Number of days set in a 31-bit day mask (model.ts `bitCount`). PostgreSQL's `bit_count` takes bit
+ * strings only, so the bits are summed one by one. `column` should be a plain column: it is
+ * repeated 31 times.
+ */
+export function bitCount(column: string): string {
+  const bits = Array.from({ length: 31 }, (_, bit) => `((${column} >> ${bit}) & 1)`);
+  return `(${bits.join(' + ')})`;
+}
+
+/** A valid IMSI for the duplicate analyses: 14 or 15 characters (model.ts `isValidImsi`). */
+export function isValidImsi(column: string): string {
+  return `(length(${column}) between 14 and 15)`;
+}
+
+/** A valid MSISDN: 12 to 15 characters (model.ts `isValidMsisdn`). */
+export function isValidMsisdn(column: string): string {
+  return `(length(${column}) between 12 and 15)`;
+}
+
+/** A finite number as an SQL literal (a decimal on both engines, or a double in exponent form). */
+export function numberLiteral(value: number): string {
+  if (!Number.isFinite(value)) throw new RangeError(`not a finite number: ${value}`);
+  return String(value);
+}
+
+/**
+ * `total / days ≥ threshold` with the `averageDivision` switch (averages.ts), for `days > 0`,
+ * without dividing: the engines divide integers differently (DuckDB gives a double, PostgreSQL
+ * truncates). Truncated, ⌊total / days⌋ ≥ threshold ⇔ total ≥ ⌈threshold⌉ · days; exact,
+ * total ≥ threshold · days in decimal arithmetic.
+ */
+export function averageAtLeast(
+  total: string,
+  days: string,
+  threshold: number,
+  division: 'integer' | 'exact',
+): string {
+  const factor = division === 'integer' ? Math.ceil(threshold) : threshold;
+  return `(${total} >= ${numberLiteral(factor)} * ${days})`;
+}
+
+/** An integer expression as text, for evidence. */
+export function asText(expression: string): string {
+  return `cast(${expression} as varchar)`;
 }
