@@ -14,6 +14,7 @@ import { average, averageText } from './averages.ts';
 import { type Dimension, type Matches, plural } from './dimension.ts';
 import { bitCount, countryTriplets, isValidImsi, windowedBitmask } from './model.ts';
 import { ParameterReader, PERIOD_FIELDS, type Period, readPeriod, windowOfPeriod } from './parameters.ts';
+import * as SQL from './sql.ts';
 
 export interface DailyAvgUidParameters {
   readonly threshold: number;
@@ -92,5 +93,24 @@ export const dailyAvgUid: Dimension<DailyAvgUidParameters> = {
       );
     }
     return matches;
+  },
+  sql({ threshold, period, minSeenDays }, context) {
+    const window = windowOfPeriod(context.analysisEnd, period);
+    // Day bits OR'ed per (IMEI, UID) across months, as DIRBS does; a UID counts when it has a day.
+    return `with per_uid as (
+        select t.imei_norm, s.uid, bit_or(${SQL.windowedBitmask(window, context.windowEnd, 't.')}) as mask
+        from ${SQL.countryTriplets()} t join ref_subscribers s on s.imsi = t.imsi
+        where ${SQL.overlapsWindow(window, 't.')} and ${SQL.isValidImsi('t.imsi')}
+        group by t.imei_norm, s.uid
+      ), per_imei as (
+        select imei_norm, bit_or(mask) as days_mask, sum(case when mask <> 0 then 1 else 0 end) as uids
+        from per_uid group by imei_norm
+      ), counted as (
+        select imei_norm, uids, ${SQL.bitCount('days_mask')} as days from per_imei
+      )
+      select imei_norm, 'seen with ' || ${SQL.asText('uids')} || ' registered subscriber UID(s) on ' || ${SQL.asText('days')} ||
+          ${SQL.text(` day(s) of the month from ${window.start} up to ${window.end} (threshold ${threshold} UIDs per day, ${context.averageDivision === 'integer' ? 'the quotient truncated, ' : ''}at least ${plural(minSeenDays, 'day')})`)} as evidence
+      from counted
+      where days > 0 and days >= ${minSeenDays} and ${SQL.averageAtLeast('uids', 'days', threshold, context.averageDivision)}`;
   },
 };

@@ -11,6 +11,7 @@ import { average, averageText } from './averages.ts';
 import { type Dimension, type Matches, plural } from './dimension.ts';
 import { bitCount, countryTriplets, isValidImsi, isValidMsisdn, monthOf, windowedBitmask } from './model.ts';
 import { ParameterReader, PERIOD_FIELDS, type Period, readPeriod, windowOfPeriod } from './parameters.ts';
+import * as SQL from './sql.ts';
 
 export interface DuplicateDailyAvgParameters {
   readonly threshold: number;
@@ -106,5 +107,29 @@ export const duplicateDailyAvg: Dimension<DuplicateDailyAvgParameters> = {
       );
     }
     return matches;
+  },
+  sql({ threshold, period, minSeenDays, useMsisdn }, context) {
+    const window = windowOfPeriod(context.analysisEnd, period);
+    const subscriber = useMsisdn ? 'msisdn' : 'imsi';
+    const valid = useMsisdn ? SQL.isValidMsisdn('msisdn') : SQL.isValidImsi('imsi');
+    const noun = useMsisdn ? 'MSISDN' : 'IMSI';
+    // Day bits OR'ed per (IMEI, month, subscriber): pair-days; per (IMEI, month): days seen.
+    return `with windowed as (
+        select imei_norm, month, ${subscriber} as subscriber, ${SQL.windowedBitmask(window, context.windowEnd)} as mask
+        from ${SQL.countryTriplets()} t
+        where ${SQL.overlapsWindow(window)} and ${valid}
+      ), per_subscriber as (
+        select imei_norm, month, bit_or(mask) as mask from windowed group by imei_norm, month, subscriber
+      ), per_month as (
+        select imei_norm, month, bit_or(mask) as month_mask, sum(${SQL.bitCount('mask')}) as pair_days
+        from per_subscriber group by imei_norm, month
+      ), per_imei as (
+        select imei_norm, sum(${SQL.bitCount('month_mask')}) as days, sum(pair_days) as pair_days
+        from per_month group by imei_norm
+      )
+      select imei_norm, 'seen on ' || ${SQL.asText('days')} || ' day(s) from ${window.start} up to ${window.end} with ' ||
+          ${SQL.asText('pair_days')} || ${SQL.text(` ${noun}-days (threshold ${threshold} a day on average, ${context.averageDivision === 'integer' ? 'the average truncated, ' : ''}at least ${plural(minSeenDays, 'day')})`)} as evidence
+      from per_imei
+      where days > 0 and days >= ${minSeenDays} and ${SQL.averageAtLeast('pair_days', 'days', threshold, context.averageDivision)}`;
   },
 };

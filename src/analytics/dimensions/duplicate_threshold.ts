@@ -9,6 +9,7 @@ import type { ImeiNorm } from '../normalise.ts';
 import { type Dimension, type Matches, plural } from './dimension.ts';
 import { countryTriplets, isValidImsi, isValidMsisdn, overlapsWindow } from './model.ts';
 import { ParameterReader, PERIOD_FIELDS, type Period, readPeriod, windowOfPeriod } from './parameters.ts';
+import * as SQL from './sql.ts';
 
 export interface DuplicateThresholdParameters {
   readonly threshold: number;
@@ -65,5 +66,19 @@ export const duplicateThreshold: Dimension<DuplicateThresholdParameters> = {
       );
     }
     return matches;
+  },
+  sql({ threshold, period, useMsisdn }, { analysisEnd }) {
+    const window = windowOfPeriod(analysisEnd, period);
+    const subscriber = useMsisdn ? 'msisdn' : 'imsi';
+    const valid = useMsisdn ? SQL.isValidMsisdn('msisdn') : SQL.isValidImsi('imsi');
+    const noun = useMsisdn ? 'MSISDN' : 'IMSI';
+    const count = `count(distinct ${subscriber})`;
+    return `select imei_norm, 'seen with ' || ${SQL.asText(count)} || ' ' ||
+        case when ${count} = 1 then ${SQL.text(noun)} else ${SQL.text(`${noun}s`)} end ||
+        ${SQL.text(` from ${window.start} up to ${window.end} (threshold ${threshold})`)} as evidence
+      from ${SQL.countryTriplets()} t
+      where ${SQL.overlapsWindow(window)} and ${valid}
+      group by imei_norm
+      having ${count} >= ${threshold}`;
   },
 };

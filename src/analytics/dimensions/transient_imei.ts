@@ -24,6 +24,7 @@ import {
   windowOfDays,
 } from './model.ts';
 import { ParameterReader } from './parameters.ts';
+import * as SQL from './sql.ts';
 
 export interface TransientImeiParameters {
   readonly period: number;
@@ -96,5 +97,37 @@ export const transientImei: Dimension<TransientImeiParameters> = {
       );
     }
     return matches;
+  },
+  sql({ period, numMsisdns }, context) {
+    const window = windowOfDays(context.analysisEnd, period);
+    // ⌊MSISDN-days / period⌋ ≥ num_msisdns ⇔ MSISDN-days ≥ num_msisdns · period (both integers > 0).
+    return `with per_operator as (
+        select imei_norm, operator, msisdn, ${SQL.windowedBitmask(window, context.windowEnd)} as mask
+        from monthly_triplet where ${SQL.overlapsWindow(window)}
+      ), seen as (
+        select imei_norm, count(distinct operator) as operators, min(operator) as operator,
+          sum(case when ${SQL.isValidMsisdn('msisdn')} then ${SQL.bitCount('mask')} else 0 end) as msisdn_days
+        from per_operator group by imei_norm
+      ), listed as (
+        select distinct imei_norm, msisdn from ${SQL.countryTriplets()} t
+        where ${SQL.overlapsWindow(window)} and msisdn is not null
+      ), valued as (
+        select imei_norm, case when ${SQL.isDigits('msisdn')} then 0 else 1 end as not_numeric,
+          case when ${SQL.isDigits('msisdn')} then cast(msisdn as decimal(38, 0)) end as value
+        from listed
+      ), stepped as (
+        select imei_norm, not_numeric, value, value - lag(value) over (partition by imei_norm order by value) as step
+        from valued
+      ), progression as (
+        select imei_norm, count(*) as msisdns, min(value) as low, max(value) as high, min(step) as step
+        from stepped group by imei_norm
+        having max(not_numeric) = 0 and count(*) >= 2 and min(step) = max(step)
+      )
+      select s.imei_norm, 'seen on operator ' || s.operator || ' with ' || ${SQL.asText('p.msisdns')} ||
+          ' MSISDNs in arithmetic progression (' || ${SQL.asText('p.low')} || ' to ' || ${SQL.asText('p.high')} || ', step ' ||
+          ${SQL.asText('p.step')} || '); ' || ${SQL.asText('s.msisdn_days')} ||
+          ${SQL.text(` MSISDN-days in ${period} days (at least ${numMsisdns} a day)`)} as evidence
+      from seen s join progression p on p.imei_norm = s.imei_norm
+      where s.operators = 1 and s.msisdn_days >= ${numMsisdns * period}`;
   },
 };
