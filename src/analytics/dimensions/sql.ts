@@ -36,6 +36,37 @@ export function isDigits(column: string): string {
   return `(length(${column}) > 0 and translate(${column}, '0123456789', '') = '')`;
 }
 
+/** A timestamp literal (without zone) for an instant, in UTC as the engines store `ref_monitoring`. */
+export function timestamp(instant: Date): string {
+  return `cast(${text(instant.toISOString().slice(0, 23).replace('T', ' '))} as timestamp)`;
+}
+
+/** The TAC of an imei_norm column: its first 8 characters. */
+export function tacOf(column: string): string {
+  return `substr(${column}, 1, 8)`;
+}
+
+/**
+ * The exempted-device-type filter of `not_on_registration_list` and `not_on_association_list`
+ * (exemptions.ts): a query keeping the rows of the query `source` (columns `imei_norm`, `evidence`)
+ * whose GSMA device type is not exempted. `dirbs` is DIRBS's inner join, so unknown TACs and blank
+ * device types drop out as well; `keep-unknown` drops only exempted types.
+ */
+export function withoutExemptedDeviceTypes(
+  source: string,
+  exempted: readonly string[],
+  join: 'dirbs' | 'keep-unknown',
+): string {
+  if (exempted.length === 0) return `select imei_norm, evidence from (${source}) m`;
+  const kept =
+    join === 'dirbs'
+      ? `g.device_type is not null and not ${inList('g.device_type', exempted)}`
+      : `g.device_type is null or not ${inList('g.device_type', exempted)}`;
+  return `select m.imei_norm, m.evidence || coalesce('; device type ' || g.device_type, '; device type unknown to GSMA') as evidence
+    from (${source}) m left join ref_gsma g on g.tac = ${tacOf('m.imei_norm')}
+    where ${kept}`;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Monthly triplets, windows and day bitmasks (model.ts), for the duplicate and transient analyses
 
