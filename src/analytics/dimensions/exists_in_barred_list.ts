@@ -17,4 +17,7 @@ export const existsInBarredList: Dimension<NoParameters> = {
     }
     return matches;
   },
+  sql: () => `select b.imei_norm, case when n.imei_norm is null then 'on the barred list; never seen on the network'
+      else 'on the barred list' end as evidence
+    from ref_barred b left join network_imei n on n.imei_norm = b.imei_norm`,
 };

@@ -6,6 +6,7 @@
  */
 import type { Dimension, Matches } from './dimension.ts';
 import { ParameterReader } from './parameters.ts';
+import { timestamp } from './sql.ts';
 
 export interface MonitoringParameters {
   readonly monitoredDays: number;
@@ -58,5 +59,22 @@ export const existsInMonitoringList: Dimension<MonitoringParameters> = {
       );
     }
     return matches;
+  },
+  sql({ monitoredDays }, context) {
+    const since = 'cast(m.start_date as varchar)';
+    const from = 'from ref_monitoring m join network_imei n on n.imei_norm = m.imei_norm';
+    if (monitoredDays === 0) {
+      return `select m.imei_norm, 'on the monitoring list since ' || ${since} as evidence ${from}`;
+    }
+    const clock =
+      context.monitoringClock === 'wall-clock'
+        ? { at: context.now, name: 'by the wall clock' }
+        : { at: new Date(instant(context.analysisEnd)), name: `to ${context.analysisEnd}` };
+    // Whole days (truncated) ≥ N, for N ≥ 1, is exactly: on the list since N days before the clock.
+    const latest = new Date(clock.at.getTime() - monitoredDays * DAY_MS);
+    const days = `cast(floor((extract(epoch from ${timestamp(clock.at)}) - extract(epoch from m.start_date)) / 86400) as bigint)`;
+    return `select m.imei_norm, 'on the monitoring list since ' || ${since} || ': ' || cast(${days} as varchar) ||
+        ' days ${clock.name} (at least ${monitoredDays} required)' as evidence
+      ${from} where m.start_date <= ${timestamp(latest)}`;
   },
 };

@@ -8,6 +8,7 @@
 import type { Dimension, Matches } from './dimension.ts';
 import { addDays } from './model.ts';
 import { ParameterReader } from './parameters.ts';
+import { date, tacOf, text } from './sql.ts';
 
 /** DIRBS's defaults, from its GSMA allocation-to-appearance lag analysis. */
 export const DEFAULT_RBI_DELAYS: Readonly<Record<string, number>> = {
@@ -98,5 +99,21 @@ export const gsmaNotFound: Dimension<GsmaNotFoundParameters> = {
       );
     }
     return matches;
+  },
+  sql({ delays }, { analysisEnd }) {
+    // first_seen + delay < end, written as first_seen < end − delay: one cut-off date per RBI.
+    const delayed = Object.entries(delays).filter(([, days]) => days > 0);
+    const rbi = 'substr(n.imei_norm, 1, 2)';
+    const perRbi = (value: (days: number) => string, otherwise: string) =>
+      delayed.length === 0
+        ? otherwise
+        : `case ${rbi} ${delayed.map(([r, days]) => `when ${text(r)} then ${value(days)}`).join(' ')} else ${otherwise} end`;
+    const cutOff = perRbi((days) => date(addDays(analysisEnd, -days)), date(analysisEnd));
+    const delay = perRbi((days) => `' + ${days}-day delay for RBI ' || ${rbi}`, "''");
+    return `select n.imei_norm, 'TAC ' || ${tacOf('n.imei_norm')} || ' is not in the GSMA TAC database; first seen ' ||
+        cast(n.first_seen as varchar) || ${delay} || ', before ${analysisEnd}' as evidence
+      from network_imei n
+      where not exists (select 1 from ref_gsma g where g.tac = ${tacOf('n.imei_norm')})
+        and n.first_seen < ${cutOff}`;
   },
 };

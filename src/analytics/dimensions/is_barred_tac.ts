@@ -1,6 +1,7 @@
 /** `is_barred_tac`: network IMEIs whose first 8 characters are on the barred TAC list (dirbs-compat.md §3.2). */
 import type { Dimension, Matches } from './dimension.ts';
 import { type NoParameters, noParameters } from './no-parameters.ts';
+import { tacOf } from './sql.ts';
 
 export const isBarredTac: Dimension<NoParameters> = {
   name: 'is_barred_tac',
@@ -14,4 +15,6 @@ export const isBarredTac: Dimension<NoParameters> = {
     }
     return matches;
   },
+  sql: () => `select n.imei_norm, 'TAC ' || t.tac || ' is on the barred TAC list' as evidence
+    from network_imei n join ref_barred_tac t on t.tac = ${tacOf('n.imei_norm')}`,
 };

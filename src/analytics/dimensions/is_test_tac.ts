@@ -5,6 +5,7 @@
  */
 import type { Dimension, Matches } from './dimension.ts';
 import { type NoParameters, noParameters } from './no-parameters.ts';
+import { isDigits, tacOf } from './sql.ts';
 
 export function testTacRange(imei: string): string | null {
   if (!/^00[0-9]{6}/.test(imei)) return null;
@@ -27,4 +28,10 @@ export const isTestTac: Dimension<NoParameters> = {
     }
     return matches;
   },
+  sql: () => `select imei_norm, 'TAC ' || ${tacOf('imei_norm')} || ' is in the test range ' ||
+      case when substr(imei_norm, 3, 2) = '10' then '0010 01–17' else substr(imei_norm, 1, 4) end as evidence
+    from network_imei
+    where length(imei_norm) >= 8 and ${isDigits(tacOf('imei_norm'))} and substr(imei_norm, 1, 2) = '00'
+      and ((substr(imei_norm, 3, 2) = '10' and substr(imei_norm, 5, 2) between '01' and '17')
+        or substr(imei_norm, 3, 2) in ('44', '86', '91'))`,
 };
