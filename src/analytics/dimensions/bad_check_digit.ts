@@ -36,4 +36,20 @@ export const badCheckDigit: Dimension<NoParameters> = {
     }
     return matches;
   },
+  // The engines keep in bad_check_digit only raw 15-digit IMEIs whose last digit is wrong (engine.ts
+  // `stageValues`); the join keeps the reference's restriction to network IMEIs.
+  sql: () => `select b.imei_norm, 'seen as ' || string_agg(b.imei_raw || ' (check digit ' || substr(b.imei_raw, 15, 1) ||
+        ', expected ' || ${luhnDigitSql('b.imei_raw')} || ')', ', ' order by b.imei_raw) as evidence
+    from (select distinct imei_norm, imei_raw from bad_check_digit) b
+    join network_imei n on n.imei_norm = b.imei_norm
+    group by b.imei_norm`,
 };
+
+/** The Luhn digit of the first 14 digits of `column` as SQL text (TS 23.003 Annex B): every second digit from the right doubled. */
+function luhnDigitSql(column: string): string {
+  const digit = (i: number) => `cast(substr(${column}, ${i + 1}, 1) as integer)`;
+  const terms = Array.from({ length: 14 }, (_, i) =>
+    i % 2 === 1 ? `(${digit(i)} * 2 - case when ${digit(i)} >= 5 then 9 else 0 end)` : digit(i),
+  );
+  return `cast((10 - (${terms.join(' + ')}) % 10) % 10 as varchar)`;
+}

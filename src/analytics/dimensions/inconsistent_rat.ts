@@ -10,6 +10,7 @@
 import { GSMA_RAT_BIT, RAT_CODES } from '../rat.ts';
 import type { Dimension, Matches } from './dimension.ts';
 import { type NoParameters, noParameters } from './no-parameters.ts';
+import { tacOf } from './sql.ts';
 
 const seenBitsOf = (generation: '2G' | '3G' | '4G') =>
   RAT_CODES.filter((r) => r.generation === generation).reduce((mask, r) => mask | (1 << r.operatorRank), 0);
@@ -57,5 +58,23 @@ export const inconsistentRat: Dimension<NoParameters> = {
       );
     }
     return matches;
+  },
+  sql() {
+    type Generation = (typeof RAT_GENERATIONS)[number];
+    const wrong = (g: Generation) =>
+      `((n.seen_rat_bitmask & ${g.seenBits}) <> 0 and (m.mask & ${g.gsmaBit}) = 0)`;
+    const supports = (g: Generation) => `(m.mask & ${g.gsmaBit}) <> 0`;
+    const named = (test: (g: Generation) => string) =>
+      RAT_GENERATIONS.map((g) => `case when ${test(g)} then ' ${g.generation}' else '' end`).join(' || ');
+    // network_imei keeps 0 where no RAT was reported (the reference's null): no bit, no match.
+    return `select n.imei_norm, 'seen on' || ${named(wrong)} || ', but model ' || g.model_name || ' by ' ||
+        g.manufacturer || ' supports only' || ${named(supports)} ||
+        ' (GSMA RAT bits ' || cast(m.mask as varchar) || ')' as evidence
+      from network_imei n
+      join ref_gsma g on g.tac = ${tacOf('n.imei_norm')} and g.manufacturer is not null and g.model_name is not null
+      join (select manufacturer, model_name, bit_or(rat_mask) as mask from ref_gsma
+            where manufacturer is not null and model_name is not null group by manufacturer, model_name) m
+        on m.manufacturer = g.manufacturer and m.model_name = g.model_name
+      where m.mask is not null and (${RAT_GENERATIONS.map(wrong).join(' or ')})`;
   },
 };

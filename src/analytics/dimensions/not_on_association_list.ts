@@ -5,6 +5,7 @@
 import type { Dimension, Matches } from './dimension.ts';
 import { withoutExemptedDeviceTypes } from './exemptions.ts';
 import { type NoParameters, noParameters } from './no-parameters.ts';
+import { withoutExemptedDeviceTypes as withoutExemptedDeviceTypesSql } from './sql.ts';
 
 export const notOnAssociationList: Dimension<NoParameters> = {
   name: 'not_on_association_list',
@@ -19,4 +20,12 @@ export const notOnAssociationList: Dimension<NoParameters> = {
     }
     return withoutExemptedDeviceTypes(dataset, matches, context);
   },
+  sql: (_params, context, region) =>
+    withoutExemptedDeviceTypesSql(
+      `select n.imei_norm, 'not associated with any UID on the device association list' as evidence
+        from network_imei n
+        where not exists (select 1 from ref_association a where a.imei_norm = n.imei_norm)`,
+      region.exemptedDeviceTypes,
+      context.exemptionJoin,
+    ),
 };

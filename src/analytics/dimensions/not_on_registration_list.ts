@@ -6,6 +6,7 @@
 import type { Dimension, Matches } from './dimension.ts';
 import { withoutExemptedDeviceTypes } from './exemptions.ts';
 import { type NoParameters, noParameters } from './no-parameters.ts';
+import { withoutExemptedDeviceTypes as withoutExemptedDeviceTypesSql } from './sql.ts';
 
 export const notOnRegistrationList: Dimension<NoParameters> = {
   name: 'not_on_registration_list',
@@ -23,4 +24,13 @@ export const notOnRegistrationList: Dimension<NoParameters> = {
     }
     return withoutExemptedDeviceTypes(dataset, matches, context);
   },
+  sql: (_params, context, region) =>
+    withoutExemptedDeviceTypesSql(
+      `select n.imei_norm, case when r.imei_norm is null then 'not on the registration list'
+          else 'on the registration list with status "' || r.status || '", which is not an approval' end as evidence
+        from network_imei n left join ref_registration r on r.imei_norm = n.imei_norm
+        where r.imei_norm is null or (r.status is not null and r.status <> 'whitelist')`,
+      region.exemptedDeviceTypes,
+      context.exemptionJoin,
+    ),
 };
