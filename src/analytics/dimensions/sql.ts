@@ -151,3 +151,31 @@ export function averageAtLeast(
 export function asText(expression: string): string {
   return `cast(${expression} as varchar)`;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Timed sightings (impossible_travel)
+
+/**
+ * Seconds since 1970-01-01 00:00 of a timestamp column, as a double. The engines store sighting
+ * times without a zone, in UTC, so this is the instant's epoch on both (PostgreSQL's `extract`
+ * gives a numeric, DuckDB's a double).
+ */
+export function epochSeconds(column: string): string {
+  return `cast(extract(epoch from ${column}) as double precision)`;
+}
+
+/**
+ * Great-circle distance in km between two points given as latitude and longitude columns in
+ * degrees: the haversine of impossible_travel.ts `distanceKm`, written in the same order of
+ * operations so that both engines and the reference round alike.
+ */
+export function haversineKm(
+  from: { lat: string; lon: string },
+  to: { lat: string; lon: string },
+  radiusKm: number,
+): string {
+  const rad = '(pi() / 180)';
+  const halfSquared = (a: string, b: string) => `power(sin(((${b}) - (${a})) * ${rad} / 2), 2)`;
+  const h = `${halfSquared(from.lat, to.lat)} + cos((${from.lat}) * ${rad}) * cos((${to.lat}) * ${rad}) * ${halfSquared(from.lon, to.lon)}`;
+  return `(2 * ${numberLiteral(radiusKm)} * asin(least(1, sqrt(${h}))))`;
+}
