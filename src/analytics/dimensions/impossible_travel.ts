@@ -12,11 +12,15 @@
  * Distance: haversine on a sphere of radius 6371.0 km (the SQL engines use the same formula and
  * radius). Order: by instant, then cell, latitude, longitude. Evidence names the worst pair
  * (highest speed, then longest distance, then earliest) and how many pairs were impossible.
+ *
+ * In SQL the sightings come from `timed_sighting`, whose times are UTC without a zone: their date is
+ * the UTC day and `extract(epoch …)` the instant.
  */
 import type { ImeiNorm } from '../normalise.ts';
 import { type Dimension, formatNumber, type Matches, plural } from './dimension.ts';
 import { addDays, type TimedSighting } from './model.ts';
 import { ParameterReader } from './parameters.ts';
+import * as sql from './sql.ts';
 
 export const EARTH_RADIUS_KM = 6371.0;
 
@@ -134,5 +138,44 @@ export const impossibleTravel: Dimension<ImpossibleTravelParameters> = {
       );
     }
     return matches;
+  },
+  sql({ maxSpeedKmh, minDistanceKm, lookbackDays }, context) {
+    const start = sql.date(addDays(context.analysisEnd, -lookbackDays));
+    const end = sql.date(context.analysisEnd);
+    const beforeEnd = context.windowEnd === 'dirbs' ? '<=' : '<';
+    // Every unordered pair once: the earlier sighting first, ties by the rest of the key.
+    const before = `(a.at < b.at or (a.at = b.at and (a.operator < b.operator or (a.operator = b.operator
+      and (a.imsi < b.imsi or (a.imsi = b.imsi and a.cell < b.cell))))))`;
+    const km = sql.haversineKm(
+      { lat: 'a.lat', lon: 'a.lon' },
+      { lat: 'b.lat', lon: 'b.lon' },
+      EARTH_RADIUS_KM,
+    );
+    const place = (s: string) =>
+      `'cell ' || ${s}.cell || ' (' || ${sql.asText(`${s}.lat`)} || ', ' || ${sql.asText(`${s}.lon`)} || ') on ' || ${s}.operator
+        || ' at ' || ${sql.asText(`${s}.seen_at`)}`;
+    const rounded = (x: string) => sql.asText(`cast(round(${x}) as bigint)`);
+    return `with s as (
+        select imei_norm, seen_at, operator, imsi, cell, lat, lon, ${sql.epochSeconds('seen_at')} as at
+        from timed_sighting
+        where cast(seen_at as date) >= ${start} and cast(seen_at as date) ${beforeEnd} ${end}),
+      pair as (
+        select a.imei_norm, ${place('a')} as from_place, ${place('b')} as to_place, a.at as from_at, b.at - a.at as seconds,
+          ${km} as km
+        from s a join s b on a.imei_norm = b.imei_norm and ${before}),
+      jump as (
+        select *, case when seconds = 0 then null else km / (seconds * 1000 / 3600000) end as kmh
+        from pair where km > ${sql.numberLiteral(minDistanceKm)}),
+      impossible as (
+        select *, row_number() over (partition by imei_norm
+            order by case when kmh is null then 0 else 1 end, kmh desc, km desc, from_at, seconds) as rank,
+          count(*) over (partition by imei_norm) as pairs
+        from jump where kmh is null or kmh > ${sql.numberLiteral(maxSpeedKmh)})
+      select imei_norm, 'seen in ' || from_place || ' and in ' || to_place || ': ' || ${rounded('km')} || ' km in '
+          || case when seconds < 60 then ${rounded('seconds')} || ' s, ' else ${rounded('seconds / 60')} || ' min, ' end
+          || case when kmh is null then 'at the same instant' else ${rounded('kmh')} || ' km/h' end
+          || ${sql.text(` (limit ${formatNumber(maxSpeedKmh)} km/h)`)}
+          || case when pairs > 1 then '; ' || ${sql.asText('pairs')} || ' impossible pairs in all' else '' end as evidence
+      from impossible where rank = 1`;
   },
 };

@@ -4,22 +4,22 @@
  */
 import type { Dimension } from './dimension.ts';
 import { mccMncPrefixes, mccPrefixes, startsWithAny } from './model.ts';
-import { imeisSeenWithImsi, type LookbackParameters, lookbackParameters } from './roaming.ts';
+import { type LookbackParameters, lookbackParameters, subscriberOrigin } from './roaming.ts';
+import * as sql from './sql.ts';
 
 export const usedByLocalNonDirbsRoamer: Dimension<LookbackParameters> = {
   name: 'used_by_local_non_dirbs_roamer',
   describe:
     "seen in the lookback window with a local IMSI (MCC) of a network that is not one of the region's operators",
   parameters: lookbackParameters,
-  evaluate(dataset, params, context) {
-    const countries = mccPrefixes(dataset.config);
-    const home = mccMncPrefixes(dataset.config);
-    return imeisSeenWithImsi(
-      dataset,
-      params,
-      context,
-      (imsi) => startsWithAny(imsi, countries) && !startsWithAny(imsi, home),
-      `of a local network outside the region's operators (MCC ${countries.join(', ') || 'none'}, not ${home.join(', ') || 'none'})`,
-    );
-  },
+  ...subscriberOrigin((config) => {
+    const countries = mccPrefixes(config);
+    const home = mccMncPrefixes(config);
+    return {
+      passes: (imsi) => startsWithAny(imsi, countries) && !startsWithAny(imsi, home),
+      passesSql: (column) =>
+        `(${sql.startsWithAny(column, countries)} and not ${sql.startsWithAny(column, home)})`,
+      what: `of a local network outside the region's operators (MCC ${countries.join(', ') || 'none'}, not ${home.join(', ') || 'none'})`,
+    };
+  }),
 };
