@@ -135,7 +135,13 @@ export function generateCountry(
                 : key;
     // A clone sometimes: many SIMs; a transient batch sometimes: sequential MSISDNs on one operator.
     const profile = random();
-    const sims = profile < 0.1 ? 3 + Math.floor(random() * 8) : 1 + Math.floor(random() * 2);
+    // Clones: many SIMs; transient batches: 3 to 5 sequential numbers; others: one or two SIMs.
+    const sims =
+      profile < 0.1
+        ? 3 + Math.floor(random() * 8)
+        : profile < 0.2
+          ? 3 + Math.floor(random() * 3)
+          : 1 + Math.floor(random() * 2);
     const sequentialBase = 254700000000 + Math.floor(random() * 1e6) * 10;
     const operators = profile > 0.1 && profile < 0.2 ? ['alpha'] : ['alpha', 'beta'];
     for (let s = 0; s < sims; s++) {
@@ -151,11 +157,14 @@ export function generateCountry(
       const operator = pick(operators);
       const first = Math.floor(random() * days);
       const span = Math.floor(random() * 40);
-      for (let day = first; day <= Math.min(days, first + span); day += 1 + Math.floor(random() * 6)) {
-        // Day 0 is the analysis end date itself: the window-end edge.
+      // Up to 5 days past the analysis end date: DIRBS's trim of rows last seen after the end.
+      for (let day = first; day <= Math.min(days + 5, first + span); day += 1 + Math.floor(random() * 6)) {
+        // Day `days` is the analysis end date itself: the window-end edge.
         const date = isoDay(endMs - (days - day) * DAY);
+        // Clones move between networks: the same triplet in both operators' data (the country merge).
+        const seenBy = profile < 0.1 && random() < 0.5 ? pick(['alpha', 'beta']) : operator;
         rows.push({
-          operator,
+          operator: seenBy,
           date,
           imei,
           imsi,
@@ -168,7 +177,9 @@ export function generateCountry(
       const norm = normaliseImei(imei)!;
       const base = endMs - Math.floor(random() * 20) * DAY - Math.floor(random() * 20) * 3_600_000;
       for (let k = 0; k < 3; k++) {
-        const time = new Date(base + k * Math.floor(random() * 180) * 60_000);
+        // Sometimes two sightings at the same instant in different places (k 0 and 1).
+        const same = k === 1 && random() < 0.25;
+        const time = new Date(same ? base : base + k * Math.floor(random() * 180) * 60_000);
         const sighting: TimedSighting = {
           imeiNorm: norm,
           imsi: imsiOf(0.1, d),
@@ -204,9 +215,9 @@ export function generateCountry(
       imeiNorm,
       startDate: `${isoDay(endMs - Math.floor(random() * 60) * DAY)}T0${Math.floor(random() * 9)}:00:00Z`,
     })),
-    registration: some(0.5).map((imeiNorm) => ({
+    registration: some(0.5).map((imeiNorm, i) => ({
       imeiNorm,
-      status: null,
+      status: i % 9 === 0 ? 'pending' : i % 5 === 0 ? 'whitelist' : null,
       deviceType: random() < 0.1 ? 'Vehicle' : null,
     })),
     association: some(0.4).map((imeiNorm, i) => ({ uid: `ID-${i % 50}`, imeiNorm })),
