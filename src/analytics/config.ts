@@ -96,7 +96,8 @@ export function analyticsConfigFrom(
   validateDimension?: DimensionValidator,
 ): AnalyticsConfig {
   const problems: string[] = [];
-  const root = isObject(document) ? document : (problems.push('the file must be a mapping of sections'), {});
+  if (!isObject(document)) problems.push('the file must be a mapping of sections');
+  const root: Raw = isObject(document) ? document : {};
   const known = ['region', 'operator_threshold', 'conditions', 'amnesty', 'listgen'];
   for (const key of Object.keys(root)) {
     if (!known.includes(key)) problems.push(`${key}: unknown section (known: ${known.join(', ')})`);
