@@ -6,15 +6,20 @@
  * so Citus can distribute them by IMEI (`create_distributed_table('…', 'imei_norm')`) when one machine
  * is not enough. Rows without an IMEI are counted in their import record, not stored.
  */
+import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   date,
   doublePrecision,
+  index,
   integer,
+  jsonb,
   pgTable,
   primaryKey,
   text,
   timestamp,
+  uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
 const int8 = (name: string) => bigint(name, { mode: 'number' });
@@ -141,3 +146,100 @@ export const refPairing = pgTable(
   (t) => [primaryKey({ columns: [t.imeiNorm, t.imsi] })],
 );
 export const refGolden = pgTable('ref_golden', { hashedImeiNorm: text('hashed_imei_norm').primaryKey() });
+
+/*
+ * Classification and list generation live in the registry's database whichever engine computed the
+ * matches: they are small (one row per classified IMEI and condition), their blocking results become
+ * ledger entries, and lists are read from them. As DIRBS keeps them (dirbs-compat.md §1.3, §3.1, §4).
+ */
+
+/** One classify or listgen job: when, for which dates, how it ended, and per-condition figures. */
+export const analyticsRun = pgTable('analytics_run', {
+  runId: int8('run_id').primaryKey().generatedAlwaysAsIdentity(),
+  /** classify or listgen. */
+  command: text('command').notNull(),
+  currDate: date('curr_date', { mode: 'string' }).notNull(),
+  analysisEnd: date('analysis_end', { mode: 'string' }),
+  /** running, success or error. */
+  status: text('status').notNull(),
+  startedAt: timestamp('started_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  finishedAt: timestamp('finished_at', { withTimezone: true, precision: 3 }),
+  /** Per condition: matched, new, ended, refused by the safety check; engine; base run of a listgen. */
+  details: jsonb('details'),
+});
+
+/** One row per (IMEI, condition) classification; open while end_date is null (one open row at most). */
+export const classificationState = pgTable(
+  'classification_state',
+  {
+    rowId: int8('row_id').primaryKey().generatedAlwaysAsIdentity(),
+    runId: int8('run_id').notNull(),
+    imeiNorm: text('imei_norm').notNull(),
+    condName: text('cond_name').notNull(),
+    startDate: date('start_date', { mode: 'string' }).notNull(),
+    endDate: date('end_date', { mode: 'string' }),
+    /** start_date + grace period for blocking conditions; null for informative ones and amnesty. */
+    blockDate: date('block_date', { mode: 'string' }),
+    amnestyGranted: boolean('amnesty_granted').notNull().default(false),
+    /** The dimension evidence of the match, for people (`openceir analytics matches`). */
+    evidence: text('evidence'),
+  },
+  (t) => [
+    uniqueIndex('classification_state_open').on(t.imeiNorm, t.condName).where(sql`${t.endDate} is null`),
+    index('classification_state_cond').on(t.condName, t.endDate),
+  ],
+);
+
+/** The blacklist as deltas per listgen run (DIRBS `blacklist`): a row is in force from start to end run. */
+export const listBlacklist = pgTable(
+  'list_blacklist',
+  {
+    imeiNorm: text('imei_norm').notNull(),
+    blockDate: date('block_date', { mode: 'string' }).notNull(),
+    /** Distinct reason strings, sorted, joined with |. */
+    reasons: text('reasons').notNull(),
+    startRunId: int8('start_run_id').notNull(),
+    endRunId: int8('end_run_id'),
+    /** blocked, unblocked or changed. */
+    deltaReason: text('delta_reason').notNull(),
+  },
+  (t) => [
+    index('list_blacklist_run').on(t.startRunId),
+    index('list_blacklist_imei').on(t.imeiNorm, t.startRunId),
+  ],
+);
+
+/** Notification lists per operator as deltas per run (DIRBS `notifications_lists`). */
+export const listNotification = pgTable(
+  'list_notification',
+  {
+    operator: text('operator').notNull(),
+    imeiNorm: text('imei_norm').notNull(),
+    imsi: text('imsi').notNull(),
+    msisdn: text('msisdn').notNull(),
+    blockDate: date('block_date', { mode: 'string' }),
+    reasons: text('reasons').notNull(),
+    amnestyGranted: boolean('amnesty_granted').notNull().default(false),
+    startRunId: int8('start_run_id').notNull(),
+    endRunId: int8('end_run_id'),
+    /** new, resolved, blacklisted, changed or no_longer_seen. */
+    deltaReason: text('delta_reason').notNull(),
+  },
+  (t) => [index('list_notification_run').on(t.operator, t.startRunId)],
+);
+
+/** Exception lists per operator as deltas per run (DIRBS `exceptions_lists`). */
+export const listException = pgTable(
+  'list_exception',
+  {
+    operator: text('operator').notNull(),
+    imeiNorm: text('imei_norm').notNull(),
+    imsi: text('imsi').notNull(),
+    msisdn: text('msisdn'),
+    startRunId: int8('start_run_id').notNull(),
+    endRunId: int8('end_run_id'),
+    /** added or removed. */
+    deltaReason: text('delta_reason').notNull(),
+  },
+  (t) => [index('list_exception_run').on(t.operator, t.startRunId)],
+);
