@@ -1,0 +1,67 @@
+/**
+ * A condition as one SQL query over an engine's tables (dirbs-compat.md §3.1): each dimension's own
+ * query, `invert` taken against `network_imei`, the dimensions INTERSECTed by joining on imei_norm,
+ * the evidence of every dimension kept side by side. The same text runs on DuckDB and PostgreSQL.
+ */
+import type { AnalyticsConfig, ConditionConfig } from '../config.ts';
+import { dimensionByName, type EvaluationContext, type RegionConfig } from '../dimensions/index.ts';
+import * as SQL from '../dimensions/sql.ts';
+
+export class ConditionError extends Error {
+  constructor(
+    readonly condition: string,
+    message: string,
+  ) {
+    super(`condition ${condition}: ${message}`);
+    this.name = 'ConditionError';
+  }
+}
+
+/** The dimensions' view of the region (dimensions/model.ts). */
+export function regionOf(config: AnalyticsConfig): RegionConfig {
+  return {
+    operators: config.region.operators.map((o) => ({ id: o.id, mccMnc: o.mccMncPairs })),
+    countryCodes: config.region.countryCodes,
+    exemptedDeviceTypes: config.region.exemptedDeviceTypes,
+  };
+}
+
+/** `select imei_norm, evidence`: the IMEIs matching every dimension of the condition. */
+export function conditionSql(
+  condition: ConditionConfig,
+  context: EvaluationContext,
+  region: RegionConfig,
+): string {
+  if (condition.dimensions.length === 0) throw new ConditionError(condition.label, 'has no dimension');
+  const parts = condition.dimensions.map((spec, i) => {
+    const dimension = dimensionByName(spec.module);
+    if (!dimension?.sql) throw new ConditionError(condition.label, `dimension ${spec.module} has no SQL`);
+    const params = dimension.parameters.validate(spec.parameters);
+    if (!params.ok)
+      throw new ConditionError(
+        condition.label,
+        params.errors.map((e) => `${spec.module}.${e.field}: ${e.message}`).join('; '),
+      );
+    const inner = dimension.sql(params.value, context, region);
+    const body = spec.invert
+      ? `select n.imei_norm, ${SQL.text(`not ${dimension.name}: does not meet "${dimension.describe}"`)} as evidence
+         from network_imei n where not exists (select 1 from (${inner}) m where m.imei_norm = n.imei_norm)`
+      : `select m.imei_norm, ${SQL.text(`${dimension.name}: `)} || coalesce(m.evidence, '') as evidence from (${inner}) m`;
+    return `d${i} as (${body})`;
+  });
+  const evidence = condition.dimensions.map((_, i) => `d${i}.evidence`).join(` || '; ' || `);
+  const joins = condition.dimensions
+    .slice(1)
+    .map((_, i) => `join d${i + 1} on d${i + 1}.imei_norm = d0.imei_norm`)
+    .join(' ');
+  return `with ${parts.join(',\n')}\nselect d0.imei_norm, ${evidence} as evidence from d0 ${joins}`;
+}
+
+/**
+ * DIRBS's analysis end date without `--curr-date`: the latest last_seen in the latest month of
+ * operator data (dimensions/model.ts `defaultAnalysisEnd`, here over the engine's monthly_triplet).
+ */
+export const ANALYSIS_END_SQL = `select cast(max(last_seen) as varchar) as analysis_end from monthly_triplet
+  where month = (select max(month) from monthly_triplet)`;
+
+export const NETWORK_IMEI_COUNT_SQL = `select cast(count(*) as varchar) as total from network_imei`;
