@@ -165,6 +165,80 @@ export function analyticsCommands(program: Command): void {
           );
       }),
   );
+  listgenCommand(analytics);
+}
+
+/**
+ * `openceir analytics listgen OUTPUT_DIR [--curr-date YYYYMMDD] [--base RUN] [--no-full-lists]`:
+ * DIRBS-compatible blacklist, notification and exception lists (analytics/listgen/), full and delta.
+ */
+function listgenCommand(analytics: Command): void {
+  common(
+    analytics
+      .command('listgen')
+      .description('write the blacklist, notification and exception lists (DIRBS format), full and delta')
+      .argument('<output-dir>', 'where the listgen__<time>__classid_<run> directory is written')
+      .option(
+        '--curr-date <YYYYMMDD>',
+        'the listgen date and analysis end date (default: today / latest data)',
+      )
+      .option('--base <run>', 'diff against this successful listgen run (default: the previous one)')
+      .option('--no-full-lists', 'write the delta lists only')
+      .option(
+        '--dirbs-pairing-quirk',
+        "suppress a notification when any pairing has its MSISDN, whatever the IMEI (DIRBS's unparenthesised OR)",
+      ),
+  ).action(
+    (
+      outputDir: string,
+      options: Options & {
+        currDate?: string;
+        base?: string;
+        fullLists?: boolean;
+        dirbsPairingQuirk?: boolean;
+      },
+    ) =>
+      withEngine(options, async (engine, store, analytics) => {
+        const { listgen, ListgenError } = await import('../../analytics/listgen/listgen.ts');
+        if (!store)
+          throw new Error(
+            'listgen needs the registry database: stop the server or use analytics.engine postgres',
+          );
+        const currDate = options.currDate?.replace(/^(\d{4})(\d{2})(\d{2})$/, '$1-$2-$3');
+        const problems = [
+          currDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(currDate)
+            ? '--curr-date: a date YYYYMMDD'
+            : null,
+          options.base !== undefined && !/^-?\d+$/.test(options.base) ? '--base: a run number' : null,
+        ].filter((p) => p !== null);
+        if (problems.length > 0) {
+          process.stderr.write(`openceir: refused:\n  ${problems.join('\n  ')}\n`);
+          process.exitCode = 2;
+          return;
+        }
+        try {
+          const result = await listgen({
+            store,
+            engine,
+            config: analytics,
+            outputDir: path.resolve(outputDir),
+            ...(currDate ? { currDate } : {}),
+            ...(options.base !== undefined ? { baseRunId: Number(options.base) } : {}),
+            fullLists: options.fullLists !== false,
+            dirbsUnboundMsisdnQuirk: options.dirbsPairingQuirk === true,
+          });
+          if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+          else
+            process.stdout.write(
+              `run ${result.runId} (base ${result.baseRunId}): ${result.counts.blacklist} blacklisted, ${result.counts.notifications} notifications, ${result.counts.exceptions} exceptions\n${result.directory}\n`,
+            );
+        } catch (error) {
+          if (!(error instanceof ListgenError)) throw error;
+          process.stderr.write(`openceir: refused:\n  ${error.message}\n`);
+          process.exitCode = 1;
+        }
+      }),
+  );
 }
 
 /** `--disable-null-check` → `disableNullCheck`, as commander names options. */
