@@ -9,6 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { ClassifyInputError, classify, openMatches } from '../../analytics/classify/classify.ts';
 import { type AnalyticsConfig, AnalyticsConfigError, parseAnalyticsConfig } from '../../analytics/config.ts';
 import { DIMENSIONS } from '../../analytics/dimensions/index.ts';
 import { DuckDbEngine } from '../../analytics/engines/duckdb.ts';
@@ -18,6 +19,7 @@ import type { CheckSwitch } from '../../analytics/import/checks.ts';
 import { checkSwitchOf, OPERATOR_IMPORT_SWITCHES } from '../../analytics/import/validate.ts';
 import { importOperatorFile, UnknownOperatorError } from '../../analytics/operator-import.ts';
 import { type Config, loadConfig } from '../../config/load.ts';
+import { openRegistry } from '../../server.ts';
 import { openStore, type Store } from '../../store/index.ts';
 import { DirectoryLockedError } from '../../store/lock.ts';
 
@@ -165,7 +167,90 @@ export function analyticsCommands(program: Command): void {
           );
       }),
   );
+  classifyCommands(analytics);
   listgenCommand(analytics);
+}
+
+/**
+ * `openceir analytics classify [--conditions a,b] [--curr-date YYYYMMDD] [--no-safety-check]` and
+ * `openceir analytics matches --condition NAME`: classification (analytics/classify/) needs the
+ * registry's database, where its state and the ledger live.
+ */
+function classifyCommands(analytics: Command): void {
+  common(
+    analytics
+      .command('classify')
+      .description('run the conditions over the operator data; blocking results enter the ledger')
+      .option('--conditions <labels>', 'only these conditions, comma-separated')
+      .option(
+        '--curr-date <YYYYMMDD>',
+        'the classification date and analysis end date (default: today / latest data)',
+      )
+      .option(
+        '--no-safety-check',
+        'classify even when a condition matches more than max_allowed_matching_ratio',
+      ),
+  ).action((options: Options & { conditions?: string; currDate?: string; safetyCheck?: boolean }) =>
+    withEngine(options, async (engine, store, analytics) => {
+      const config = loadConfig({ file: options.config });
+      if (!store)
+        throw new Error(
+          'classify needs the registry database: stop the server or use analytics.engine postgres',
+        );
+      const currDate = options.currDate?.replace(/^(\d{4})(\d{2})(\d{2})$/, '$1-$2-$3');
+      try {
+        const { ledger } = await openRegistry(store, config);
+        const result = await classify({
+          config: analytics,
+          engine,
+          ledger,
+          ...(options.conditions ? { conditions: options.conditions.split(',').map((c) => c.trim()) } : {}),
+          ...(currDate ? { currDate } : {}),
+          safetyCheck: options.safetyCheck !== false,
+        });
+        if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        else
+          process.stdout.write(
+            `run ${result.runId}: curr date ${result.currDate}, analysis end ${result.analysisEnd}, ${result.networkImeis} network IMEIs\n` +
+              result.conditions
+                .map((c) =>
+                  c.refused || c.error
+                    ? `  ${c.condition}: ${c.refused ?? c.error}`
+                    : `  ${c.condition}: ${c.matched} matched, ${c.new} new, ${c.ended} ended, ${c.blocked} blocked, ${c.unblocked} unblocked${c.skipped ? `, ${c.skipped} not device keys` : ''}`,
+                )
+                .join('\n') +
+              (result.conditions.length > 0 ? '\n' : ''),
+          );
+        if (result.status !== 'success') process.exitCode = 1;
+      } catch (error) {
+        if (!(error instanceof ClassifyInputError)) throw error;
+        process.stderr.write(`openceir: refused:\n  ${error.message}\n`);
+        process.exitCode = 1;
+      }
+    }),
+  );
+
+  common(
+    analytics
+      .command('matches')
+      .description('the open classifications of a condition, with their evidence')
+      .requiredOption('--condition <label>', 'the condition label'),
+  ).action((options: Options & { condition: string }) =>
+    withEngine(options, async (_engine, store) => {
+      if (!store) throw new Error('matches needs the registry database: stop the server');
+      const rows = await openMatches(store.db, options.condition);
+      if (options.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+      else
+        process.stdout.write(
+          rows
+            .map(
+              (r) =>
+                `${r.imeiNorm}\t${r.startDate}\t${r.blockDate ?? '-'}${r.amnestyGranted ? '\tamnesty' : ''}\t${r.evidence ?? ''}`,
+            )
+            .join('\n') + (rows.length > 0 ? '\n' : `no open classification for ${options.condition}\n`),
+        );
+    }),
+  );
 }
 
 /**
