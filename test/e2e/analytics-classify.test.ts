@@ -3,7 +3,7 @@
  * registry, DuckDB analytics): a clone in an operator file is classified, blocked in the ledger on its
  * block date, and listed with its evidence; an unknown condition is refused before anything runs.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -74,6 +74,22 @@ describe('analytics classify CLI [pglite + duckdb]', () => {
     ]);
     const again = await runCli(['analytics', 'classify', '--curr-date', '20260131'], env, 60_000);
     expect(again.stdout).toMatch(/ {2}dup: 1 matched, 0 new, 0 ended, 0 blocked, 0 unblocked\n$/);
+
+    // The DIRBS blacklist carries the clone, and the real-time check refuses it.
+    const out = path.join(dir, 'lists');
+    const lists = await runCli(
+      ['analytics', 'listgen', out, '--curr-date', '20260131', '--json'],
+      env,
+      60_000,
+    );
+    expect(lists.stderr).toBe('');
+    const { directory } = JSON.parse(lists.stdout) as { directory: string };
+    expect(path.basename(directory)).toMatch(/^listgen__\d{8}_\d{6}__classid_\d+$/);
+    expect(readFileSync(path.join(directory, '20260131_blacklist.csv'), 'utf8')).toBe(
+      'imei,block_date,reasons\r\n35209900000000,20260131,Duplicate IMEI\r\n',
+    );
+    const status = await runCli(['device', 'status', '352099000000000', '--json'], env, 60_000);
+    expect(JSON.parse(status.stdout)).toMatchObject({ verdict: { status: 'blocked' } });
   }, 180_000);
 
   it('refuses an unknown condition', async () => {
