@@ -12,16 +12,12 @@ import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { REFERENCE_TABLES, type ReferenceLists, type ReferenceTable, referenceRows } from '../reference.ts';
 import {
   type AnalyticsEngine,
-  type AnalyticsSnapshot,
-  historicAveragesFrom,
-  historicAveragesQuery,
   type ImportMeta,
   type ImportOutcome,
   type ImportRecord,
   type OperatorRow,
   referenceInsert,
-  referenceLines,
-  SNAPSHOT_QUERIES,
+  SqlEngine,
   STAGE_COLUMNS,
   stageValues,
   upsertStatements,
@@ -56,7 +52,7 @@ const TABLES = [
 
 const quote = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
-export class DuckDbEngine implements AnalyticsEngine {
+export class DuckDbEngine extends SqlEngine implements AnalyticsEngine {
   readonly kind = 'duckdb' as const;
 
   private constructor(
@@ -64,7 +60,9 @@ export class DuckDbEngine implements AnalyticsEngine {
     private readonly connection: DuckDBConnection,
     /** Where the Parquet partitions live; null for an in-memory engine (tests). */
     private readonly directory: string | null,
-  ) {}
+  ) {
+    super();
+  }
 
   /**
    * Opens (or creates) the engine in `directory`, or in memory without one. `memoryLimit` bounds
@@ -83,22 +81,6 @@ export class DuckDbEngine implements AnalyticsEngine {
     const connection = await instance.connect();
     for (const statement of TABLES) await connection.run(statement);
     return new DuckDbEngine(instance, connection, directory);
-  }
-
-  async imports(): Promise<ImportRecord[]> {
-    const reader = await this.connection.runAndReadAll(
-      `select import_id, operator, file_name, cast(start_date as varchar) as start_date, cast(end_date as varchar) as end_date,
-         rows, null_imei_rows from analytics_import order by imported_at, import_id`,
-    );
-    return reader.getRowObjects().map((r) => ({
-      importId: String(r.import_id),
-      operator: String(r.operator),
-      fileName: String(r.file_name),
-      startDate: String(r.start_date),
-      endDate: String(r.end_date),
-      rows: Number(r.rows),
-      nullImeiRows: Number(r.null_imei_rows),
-    }));
   }
 
   async importOperatorRows(
@@ -188,17 +170,6 @@ export class DuckDbEngine implements AnalyticsEngine {
     }
   }
 
-  async referenceSnapshot(): Promise<Record<ReferenceTable, string[]>> {
-    const result = {} as Record<ReferenceTable, string[]>;
-    for (const table of Object.keys(REFERENCE_TABLES) as ReferenceTable[]) {
-      result[table] = (await this.connection.runAndReadAll(referenceLines(table)))
-        .getRowObjects()
-        .map((r) => String(r.line))
-        .sort();
-    }
-    return result;
-  }
-
   /** The file's rows as a Parquet partition, written under a temporary name and renamed. */
   private async writePartition(meta: ImportMeta, stage: string): Promise<void> {
     const folder = path.join(this.directory!, 'triplets', `operator=${meta.operator}`);
@@ -208,25 +179,6 @@ export class DuckDbEngine implements AnalyticsEngine {
     rmSync(temporary, { force: true });
     await this.connection.run(`copy ${stage} to ${quote(temporary)} (format parquet, compression zstd)`);
     renameSync(temporary, file);
-  }
-
-  async snapshot(): Promise<AnalyticsSnapshot> {
-    const lines = async (statement: string) =>
-      (await this.connection.runAndReadAll(statement))
-        .getRowObjects()
-        .map((r) => String(r.line))
-        .sort();
-    return {
-      triplets: await lines(SNAPSHOT_QUERIES.triplets),
-      imeis: await lines(SNAPSHOT_QUERIES.imeis),
-      badCheckDigits: await lines(SNAPSHOT_QUERIES.badCheckDigits),
-      timedSightings: await lines(SNAPSHOT_QUERIES.timedSightings),
-    };
-  }
-
-  async historicAverages(operator: string, before: string) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(before)) throw new RangeError(`before must be YYYY-MM-DD, got ${before}`);
-    return historicAveragesFrom((await this.query(historicAveragesQuery(operator, before)))[0]);
   }
 
   async query(text: string): Promise<Record<string, string | null>[]> {

@@ -193,13 +193,13 @@ export function referenceInsert(table: ReferenceTable, stage: string): string {
 }
 
 /** One line of text per reference row, the same on both engines. */
-export function referenceLines(table: ReferenceTable): string {
+function referenceLines(table: ReferenceTable): string {
   const columns = REFERENCE_TABLES[table].map((c) => `coalesce(cast(${c} as varchar), '')`);
   return `select ${columns.join(" || ',' || ")} as line from ${table}`;
 }
 
 /** Daily distinct counts from the day bitmasks, averaged over the last 30 days with data. */
-export function historicAveragesQuery(operator: string, before: string): string {
+function historicAveragesQuery(operator: string, before: string): string {
   const op = `'${operator.replace(/'/g, "''")}'`;
   return `select count(*) as days, avg(imeis) as imei, avg(imsis) as imsi, avg(msisdns) as msisdn from (
     select day, count(distinct imei_norm) as imeis, count(distinct imsi) as imsis, count(distinct msisdn) as msisdns
@@ -210,7 +210,58 @@ export function historicAveragesQuery(operator: string, before: string): string 
     group by day order by day desc limit 30) t`;
 }
 
-export function historicAveragesFrom(row: Record<string, string | null> | undefined) {
+function historicAveragesFrom(row: Record<string, string | null> | undefined) {
   if (!row || Number(row.days ?? 0) === 0) return null;
   return { imei: Number(row.imei), imsi: Number(row.imsi), msisdn: Number(row.msisdn) };
+}
+
+/**
+ * What both engines do the same way once they can run a query: the import records, the snapshots
+ * engines are compared on, and the historic averages of the import checks.
+ */
+export abstract class SqlEngine {
+  /** Runs a query (the dimensions' SQL) and returns its rows with text values. */
+  abstract query(text: string): Promise<Record<string, string | null>[]>;
+
+  async imports(): Promise<ImportRecord[]> {
+    const rows = await this.query(
+      `select import_id, operator, file_name, cast(start_date as varchar) as start_date,
+         cast(end_date as varchar) as end_date, rows, null_imei_rows from analytics_import order by imported_at, import_id`,
+    );
+    return rows.map((r) => ({
+      importId: String(r.import_id),
+      operator: String(r.operator),
+      fileName: String(r.file_name),
+      startDate: String(r.start_date),
+      endDate: String(r.end_date),
+      rows: Number(r.rows),
+      nullImeiRows: Number(r.null_imei_rows),
+    }));
+  }
+
+  private async lines(statement: string): Promise<string[]> {
+    return (await this.query(statement)).map((r) => String(r.line)).sort();
+  }
+
+  async snapshot(): Promise<AnalyticsSnapshot> {
+    return {
+      triplets: await this.lines(SNAPSHOT_QUERIES.triplets),
+      imeis: await this.lines(SNAPSHOT_QUERIES.imeis),
+      badCheckDigits: await this.lines(SNAPSHOT_QUERIES.badCheckDigits),
+      timedSightings: await this.lines(SNAPSHOT_QUERIES.timedSightings),
+    };
+  }
+
+  async referenceSnapshot(): Promise<Record<ReferenceTable, string[]>> {
+    const result = {} as Record<ReferenceTable, string[]>;
+    for (const table of Object.keys(REFERENCE_TABLES) as ReferenceTable[]) {
+      result[table] = await this.lines(referenceLines(table));
+    }
+    return result;
+  }
+
+  async historicAverages(operator: string, before: string) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(before)) throw new RangeError(`before must be YYYY-MM-DD, got ${before}`);
+    return historicAveragesFrom((await this.query(historicAveragesQuery(operator, before)))[0]);
+  }
 }

@@ -8,16 +8,12 @@ import { type Executor, query, type Store } from '../../store/index.ts';
 import { REFERENCE_TABLES, type ReferenceLists, type ReferenceTable, referenceRows } from '../reference.ts';
 import {
   type AnalyticsEngine,
-  type AnalyticsSnapshot,
-  historicAveragesFrom,
-  historicAveragesQuery,
   type ImportMeta,
   type ImportOutcome,
   type ImportRecord,
   type OperatorRow,
   referenceInsert,
-  referenceLines,
-  SNAPSHOT_QUERIES,
+  SqlEngine,
   STAGE_COLUMNS,
   stageValues,
   upsertStatements,
@@ -25,26 +21,11 @@ import {
 
 const BATCH = 10_000;
 
-export class PostgresEngine implements AnalyticsEngine {
+export class PostgresEngine extends SqlEngine implements AnalyticsEngine {
   readonly kind = 'postgres' as const;
 
-  constructor(private readonly store: Store) {}
-
-  async imports(): Promise<ImportRecord[]> {
-    const rows = await query<Record<string, unknown>>(
-      this.store.db,
-      sql`select import_id, operator, file_name, start_date::text as start_date, end_date::text as end_date, rows,
-            null_imei_rows from analytics_import order by imported_at, import_id`,
-    );
-    return rows.map((r) => ({
-      importId: String(r.import_id),
-      operator: String(r.operator),
-      fileName: String(r.file_name),
-      startDate: String(r.start_date),
-      endDate: String(r.end_date),
-      rows: Number(r.rows),
-      nullImeiRows: Number(r.null_imei_rows),
-    }));
+  constructor(private readonly store: Store) {
+    super();
   }
 
   async importOperatorRows(
@@ -98,32 +79,6 @@ export class PostgresEngine implements AnalyticsEngine {
         await tx.execute(sql.raw(referenceInsert(table, stage)));
       }
     });
-  }
-
-  async referenceSnapshot(): Promise<Record<ReferenceTable, string[]>> {
-    const result = {} as Record<ReferenceTable, string[]>;
-    for (const table of Object.keys(REFERENCE_TABLES) as ReferenceTable[]) {
-      result[table] = (await query<{ line: string }>(this.store.db, sql.raw(referenceLines(table))))
-        .map((r) => r.line)
-        .sort();
-    }
-    return result;
-  }
-
-  async snapshot(): Promise<AnalyticsSnapshot> {
-    const lines = async (statement: string) =>
-      (await query<{ line: string }>(this.store.db, sql.raw(statement))).map((r) => r.line).sort();
-    return {
-      triplets: await lines(SNAPSHOT_QUERIES.triplets),
-      imeis: await lines(SNAPSHOT_QUERIES.imeis),
-      badCheckDigits: await lines(SNAPSHOT_QUERIES.badCheckDigits),
-      timedSightings: await lines(SNAPSHOT_QUERIES.timedSightings),
-    };
-  }
-
-  async historicAverages(operator: string, before: string) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(before)) throw new RangeError(`before must be YYYY-MM-DD, got ${before}`);
-    return historicAveragesFrom((await this.query(historicAveragesQuery(operator, before)))[0]);
   }
 
   async query(text: string): Promise<Record<string, string | null>[]> {
