@@ -12,6 +12,7 @@ import type { Database, Executor } from '../store/index.ts';
 import { query } from '../store/index.ts';
 import { ALERTING_STATES } from './model.ts';
 import { enqueue, type MessageRenderer, type Outbox } from './outbox.ts';
+import { iso } from './sql.ts';
 
 export const ALERT_STATES = ['new', 'acknowledged', 'following-up', 'closed'] as const;
 export type AlertState = (typeof ALERT_STATES)[number];
@@ -43,9 +44,6 @@ export const ALERT_PERSONAL_FIELDS = ['imsi', 'msisdn', 'location'] as const;
 
 const CURSOR = 'alerts';
 const BATCH = 500;
-
-const iso = (column: string) =>
-  sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 
 export interface AlertRaiserOptions {
   readonly render: MessageRenderer;

@@ -19,6 +19,7 @@ import type { CaseActor, Cases } from './cases.ts';
 import { CasesInputError } from './cases.ts';
 import { enqueue, type MessageRenderer, type Outbox } from './outbox.ts';
 import { newReference, normaliseReference } from './reference.ts';
+import { iso } from './sql.ts';
 
 export const APPEAL_GROUNDS = ['good-faith-buyer', 'false-duplicate', 'recovered', 'other'] as const;
 export type AppealGround = (typeof APPEAL_GROUNDS)[number];
@@ -88,9 +89,6 @@ export interface AppealsOptions {
   readonly outbox: Outbox;
   readonly publicUrl: string;
 }
-
-const iso = (column: string) =>
-  sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 
 const APPEAL_COLUMNS = sql`a.id::text as id, a.reference, a.device_key as "deviceKey", a.imei,
   (select reference from case_report c where c.id = a.case_id) as "caseReference", a.ground, a.statement, a.state,

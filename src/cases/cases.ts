@@ -26,6 +26,7 @@ import {
 } from './model.ts';
 import { enqueue, type MessageKind, type MessageRenderer, type Outbox } from './outbox.ts';
 import { newReference, normaliseReference } from './reference.ts';
+import { iso } from './sql.ts';
 
 /** A refused input: `param` names the field, `reason` the rule. */
 export class CasesInputError extends Error {
@@ -163,9 +164,6 @@ export interface CasesOptions {
   /** Base URL of the portal, for links in messages. */
   readonly publicUrl: string;
 }
-
-const iso = (column: string) =>
-  sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 
 const CASE_COLUMNS = sql`c.id::text as id, c.reference, c.kind, c.state, c.mode, c.brand, c.model,
   ${iso('c.incident_at')} as "incidentAt", c.incident_place as "incidentPlace", c.region,
