@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DeviceKey, fullImei } from '../identifiers/index.ts';
 import { parseAnalyticsConfig } from './config.ts';
 import { DuckDbEngine } from './engines/duckdb.ts';
 import { importOperatorFile, UnknownOperatorError } from './operator-import.ts';
@@ -18,16 +19,6 @@ region:
       mcc_mnc_pairs: [{mcc: '639', mnc: '02'}]
 `);
 
-function luhn(key: string): string {
-  let sum = 0;
-  for (let i = 0; i < 14; i++) {
-    let d = Number(key[i]);
-    if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
-    sum += d;
-  }
-  return key + String((10 - (sum % 10)) % 10);
-}
-
 /** A month of `devices` phones, each seen on a few days with its own SIM, in the DIRBS format. */
 function monthFile(dir: string, month: string, devices: number, extraRows: string[] = []): string {
   const [y, m] = month.split('-');
@@ -36,7 +27,7 @@ function monthFile(dir: string, month: string, devices: number, extraRows: strin
   for (let i = 0; i < devices; i++) {
     for (const day of [1, 8, 15, 22]) {
       lines.push(
-        `${y}${m}${String(day).padStart(2, '0')},${luhn(`352099${String(i).padStart(8, '0')}`)},63902${String(i).padStart(10, '0')},2547${String(i).padStart(8, '0')},006`,
+        `${y}${m}${String(day).padStart(2, '0')},${fullImei(`352099${String(i).padStart(8, '0')}` as DeviceKey)},63902${String(i).padStart(10, '0')},2547${String(i).padStart(8, '0')},006`,
       );
     }
   }

@@ -7,17 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type DeviceKey, fullImei } from '../../src/identifiers/index.ts';
 import { runCli } from '../support/process.ts';
-
-function luhn(key: string): string {
-  let sum = 0;
-  for (let i = 0; i < 14; i++) {
-    let d = Number(key[i]);
-    if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
-    sum += d;
-  }
-  return key + String((10 - (sum % 10)) % 10);
-}
 
 describe('analytics CLI [pglite + duckdb]', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'openceir-analytics-cli-'));
@@ -37,7 +28,7 @@ describe('analytics CLI [pglite + duckdb]', () => {
   const lines = ['date,imei,imsi,msisdn,rat'];
   for (let i = 0; i < 200; i++)
     lines.push(
-      `20260110,${luhn(`352099${String(i).padStart(8, '0')}`)},63902${String(i).padStart(10, '0')},2547${String(i).padStart(8, '0')},006|002`,
+      `20260110,${fullImei(`352099${String(i).padStart(8, '0')}` as DeviceKey)},63902${String(i).padStart(10, '0')},2547${String(i).padStart(8, '0')},006|002`,
     );
   writeFileSync(file, `${lines.join('\r\n')}\r\n`);
 
@@ -58,7 +49,7 @@ describe('analytics CLI [pglite + duckdb]', () => {
     const rows = ['date,imei,imsi,msisdn,rat'];
     for (let i = 0; i < 50; i++)
       rows.push(
-        `20260210,${luhn(`352099${String(i).padStart(8, '0')}`)},23410${String(i).padStart(10, '0')},2547${String(i).padStart(8, '0')},006`,
+        `20260210,${fullImei(`352099${String(i).padStart(8, '0')}` as DeviceKey)},23410${String(i).padStart(10, '0')},2547${String(i).padStart(8, '0')},006`,
       );
     writeFileSync(roaming, `${rows.join('\r\n')}\r\n`);
     const refused = await runCli(

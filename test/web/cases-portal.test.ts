@@ -8,6 +8,7 @@
 import { sql } from 'drizzle-orm';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DeviceKey, fullImei } from '../../src/identifiers/index.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import {
   horizontalOverflow,
@@ -17,16 +18,8 @@ import {
   seriousViolations,
 } from '../support/browser.ts';
 
-/** A valid IMEI (Luhn check digit of TS 23.003 Annex B) from 14 digits. */
-function imei(key: string): string {
-  let sum = 0;
-  for (let i = 0; i < 14; i++) {
-    let d = Number(key[i]);
-    if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
-    sum += d;
-  }
-  return `${key}${(10 - (sum % 10)) % 10}`;
-}
+/** A valid IMEI (Luhn check digit, TS 23.003 Annex B) from 14 digits. */
+const imei = (key: string) => fullImei(key as DeviceKey);
 
 const IMEI_A = '490154203237518';
 const IMEI_B = '356938035643809';

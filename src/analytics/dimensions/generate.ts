@@ -8,6 +8,7 @@
  * It gives the same data three ways: the in-memory Dataset (the reference semantics), operator rows
  * per file (for the engines' import) and the reference lists snapshot (for `loadReference`).
  */
+import { checkDigitOf, type DeviceKey } from '../../identifiers/index.ts';
 import type { OperatorRow } from '../engines/engine.ts';
 import { normaliseImei } from '../normalise.ts';
 import type { ReferenceLists } from '../reference.ts';
@@ -41,16 +42,6 @@ function generator(seed: number): () => number {
 
 const DAY = 86_400_000;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
-function luhn(key: string): string {
-  let sum = 0;
-  for (let i = 0; i < 14; i++) {
-    let d = Number(key[i]);
-    if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
-    sum += d;
-  }
-  return String((10 - (sum % 10)) % 10);
-}
 
 export function generateCountry(
   options: { seed?: number; devices?: number; days?: number } = {},
@@ -127,9 +118,9 @@ export function generateCountry(
         : form < 0.05
           ? key.slice(0, 11)
           : form < 0.1
-            ? `${key}${(Number(luhn(key)) + 3) % 10 || 7}`
+            ? `${key}${(Number(checkDigitOf(key as DeviceKey)) + 3) % 10 || 7}`
             : form < 0.4
-              ? key + luhn(key)
+              ? key + checkDigitOf(key as DeviceKey)
               : form < 0.6
                 ? `${key}0${Math.floor(random() * 10)}`
                 : key;
