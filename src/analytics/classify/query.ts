@@ -35,7 +35,7 @@ export function conditionSql(
   if (condition.dimensions.length === 0) throw new ConditionError(condition.label, 'has no dimension');
   const parts = condition.dimensions.map((spec, i) => {
     const dimension = dimensionByName(spec.module);
-    if (!dimension?.sql) throw new ConditionError(condition.label, `dimension ${spec.module} has no SQL`);
+    if (!dimension) throw new ConditionError(condition.label, `unknown dimension ${spec.module}`);
     const params = dimension.parameters.validate(spec.parameters);
     if (!params.ok)
       throw new ConditionError(

@@ -76,7 +76,7 @@ export interface Dimension<P> {
    * accept: `select imei_norm, evidence from …`, one row per match. Tested against `evaluate` on
    * generated data (differential.test.ts).
    */
-  sql?(params: P, context: EvaluationContext, region: RegionConfig): string;
+  sql(params: P, context: EvaluationContext, region: RegionConfig): string;
 }
 
 /** A dimension of unknown parameter type, as held by the registry. */
