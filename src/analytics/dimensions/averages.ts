@@ -6,6 +6,7 @@
  * matches (DIRBS would divide by zero when `min_seen_days` is 0).
  */
 import { type EvaluationContext, formatNumber } from './dimension.ts';
+import { type ParameterReader, type Period, readPeriod } from './parameters.ts';
 
 export function average(
   total: number,
@@ -25,4 +26,23 @@ export function averageText(
   const used = average(total, days, context);
   const note = used === total / days ? '' : `, taken as ${used} by integer division`;
   return `${formatNumber(total / days)} ${unit}${note}`;
+}
+
+/** `threshold`, the period and `min_seen_days` (at most period_days), as both average dimensions take them. */
+export function readAverageParameters(reader: ParameterReader): {
+  threshold: number;
+  period: Period;
+  minSeenDays: number;
+} {
+  const threshold = reader.number('threshold', { required: true });
+  const period = readPeriod(reader);
+  const minSeenDays = reader.integer('min_seen_days', { required: true });
+  if (period && 'days' in period && minSeenDays !== undefined && minSeenDays > period.days) {
+    reader.fail(
+      'min_seen_days',
+      'maximum',
+      `min_seen_days (${minSeenDays}) is greater than period_days (${period.days})`,
+    );
+  }
+  return { threshold: threshold ?? 0, period: period ?? { days: 0 }, minSeenDays: minSeenDays ?? 0 };
 }

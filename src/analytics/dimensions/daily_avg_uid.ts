@@ -10,10 +10,10 @@
  * when days_seen ≥ min_seen_days and the quotient ≥ threshold.
  */
 import type { ImeiNorm } from '../normalise.ts';
-import { average, averageText } from './averages.ts';
+import { average, averageText, readAverageParameters } from './averages.ts';
 import { type Dimension, type Matches, plural } from './dimension.ts';
 import { bitCount, countryTriplets, isValidImsi, windowedBitmask } from './model.ts';
-import { ParameterReader, PERIOD_FIELDS, type Period, readPeriod, windowOfPeriod } from './parameters.ts';
+import { ParameterReader, PERIOD_FIELDS, type Period, windowOfPeriod } from './parameters.ts';
 import * as SQL from './sql.ts';
 
 export interface DailyAvgUidParameters {
@@ -39,21 +39,8 @@ export const dailyAvgUid: Dimension<DailyAvgUidParameters> = {
     ],
     validate(raw) {
       const reader = new ParameterReader(raw, ['threshold', 'period_days', 'period_months', 'min_seen_days']);
-      const threshold = reader.number('threshold', { required: true });
-      const period = readPeriod(reader);
-      const minSeenDays = reader.integer('min_seen_days', { required: true });
-      if (period && 'days' in period && minSeenDays !== undefined && minSeenDays > period.days) {
-        reader.fail(
-          'min_seen_days',
-          'maximum',
-          `min_seen_days (${minSeenDays}) is greater than period_days (${period.days})`,
-        );
-      }
-      return reader.result({
-        threshold: threshold ?? 0,
-        period: period ?? { days: 0 },
-        minSeenDays: minSeenDays ?? 0,
-      });
+      const averaged = readAverageParameters(reader);
+      return reader.result(averaged);
     },
   },
   evaluate(dataset, { threshold, period, minSeenDays }, context) {

@@ -7,10 +7,10 @@
  * Day bits are windowed with the `windowEnd` setting.
  */
 import type { ImeiNorm } from '../normalise.ts';
-import { average, averageText } from './averages.ts';
+import { average, averageText, readAverageParameters } from './averages.ts';
 import { type Dimension, type Matches, plural } from './dimension.ts';
 import { bitCount, countryTriplets, isValidImsi, isValidMsisdn, monthOf, windowedBitmask } from './model.ts';
-import { ParameterReader, PERIOD_FIELDS, type Period, readPeriod, windowOfPeriod } from './parameters.ts';
+import { ParameterReader, PERIOD_FIELDS, type Period, windowOfPeriod } from './parameters.ts';
 import * as SQL from './sql.ts';
 
 export interface DuplicateDailyAvgParameters {
@@ -50,23 +50,9 @@ export const duplicateDailyAvg: Dimension<DuplicateDailyAvgParameters> = {
         'min_seen_days',
         'use_msisdn',
       ]);
-      const threshold = reader.number('threshold', { required: true });
-      const period = readPeriod(reader);
-      const minSeenDays = reader.integer('min_seen_days', { required: true });
+      const averaged = readAverageParameters(reader);
       const useMsisdn = reader.boolean('use_msisdn', false);
-      if (period && 'days' in period && minSeenDays !== undefined && minSeenDays > period.days) {
-        reader.fail(
-          'min_seen_days',
-          'maximum',
-          `min_seen_days (${minSeenDays}) is greater than period_days (${period.days})`,
-        );
-      }
-      return reader.result({
-        threshold: threshold ?? 0,
-        period: period ?? { days: 0 },
-        minSeenDays: minSeenDays ?? 0,
-        useMsisdn,
-      });
+      return reader.result({ ...averaged, useMsisdn });
     },
   },
   evaluate(dataset, { threshold, period, minSeenDays, useMsisdn }, context) {

@@ -63,19 +63,22 @@ export class ParameterReader {
     return this.raw[name];
   }
 
-  /** An integer, or undefined when absent and not required. */
-  integer(name: string, options: { required?: boolean; min?: number } = {}): number | undefined {
+  /** A number or numeric text as a number (NaN when neither); undefined when absent. */
+  private numeric(name: string, text: RegExp, required: boolean | undefined): number | undefined {
     const value = this.raw[name];
     if (value === undefined || value === null) {
-      if (options.required) this.fail(name, 'required', `${name} is required`);
+      if (required) this.fail(name, 'required', `${name} is required`);
       return undefined;
     }
-    const parsed =
-      typeof value === 'number'
-        ? value
-        : typeof value === 'string' && INTEGER_TEXT.test(value.trim())
-          ? Number(value)
-          : NaN;
+    if (typeof value === 'number') return value;
+    return typeof value === 'string' && text.test(value.trim()) ? Number(value) : Number.NaN;
+  }
+
+  /** An integer, or undefined when absent and not required. */
+  integer(name: string, options: { required?: boolean; min?: number } = {}): number | undefined {
+    const parsed = this.numeric(name, INTEGER_TEXT, options.required);
+    if (parsed === undefined) return undefined;
+    const value = this.raw[name];
     if (!Number.isSafeInteger(parsed)) {
       this.fail(name, 'integer', `${name} must be an integer, got ${JSON.stringify(value)}`);
       return undefined;
@@ -89,17 +92,9 @@ export class ParameterReader {
 
   /** A finite number, or undefined when absent and not required. */
   number(name: string, options: { required?: boolean } = {}): number | undefined {
+    const parsed = this.numeric(name, NUMBER_TEXT, options.required);
+    if (parsed === undefined) return undefined;
     const value = this.raw[name];
-    if (value === undefined || value === null) {
-      if (options.required) this.fail(name, 'required', `${name} is required`);
-      return undefined;
-    }
-    const parsed =
-      typeof value === 'number'
-        ? value
-        : typeof value === 'string' && NUMBER_TEXT.test(value.trim())
-          ? Number(value)
-          : NaN;
     if (!Number.isFinite(parsed)) {
       this.fail(name, 'number', `${name} must be a number, got ${JSON.stringify(value)}`);
       return undefined;
