@@ -108,7 +108,7 @@ export const en = {
   'log.from': 'From (date, UTC)',
   'log.to': 'Until (date, UTC, included)',
   'log.submit': 'Show',
-  'log.count': '{count} entries, newest first.',
+  'log.count': 'Entries: {count}, newest first.',
   'log.empty': 'No entry matches.',
   'log.at': 'When (UTC)',
   'log.subject': 'Record',

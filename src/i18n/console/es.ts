@@ -114,7 +114,7 @@ export const es: Messages<ConsoleKey> = {
   'log.from': 'Desde (fecha, UTC)',
   'log.to': 'Hasta (fecha, UTC, incluida)',
   'log.submit': 'Mostrar',
-  'log.count': '{count} entradas, las más recientes primero.',
+  'log.count': 'Entradas: {count}, las más recientes primero.',
   'log.empty': 'Ninguna entrada coincide.',
   'log.at': 'Cuándo (UTC)',
   'log.subject': 'Registro',

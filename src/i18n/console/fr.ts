@@ -114,7 +114,7 @@ export const fr: Messages<ConsoleKey> = {
   'log.from': 'Du (date, UTC)',
   'log.to': 'Au (date, UTC, incluse)',
   'log.submit': 'Afficher',
-  'log.count': '{count} entrées, les plus récentes d’abord.',
+  'log.count': 'Entrées : {count}, les plus récentes d’abord.',
   'log.empty': 'Aucune entrée ne correspond.',
   'log.at': 'Quand (UTC)',
   'log.subject': 'Enregistrement',

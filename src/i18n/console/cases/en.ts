@@ -8,7 +8,7 @@ export const casesEn = {
   'cases.search': 'Search',
   'cases.search.hint': 'A case reference, an IMEI or a police report number.',
   'cases.count':
-    '{count} cases, most recently changed first. Contact details are shown only on a case’s page.',
+    'Cases: {count}, most recently changed first. Contact details are shown only on a case’s page.',
   'cases.listCaption': 'Cases you may see',
   'cases.empty': 'No case matches.',
   'cases.new': 'New case',
@@ -135,7 +135,7 @@ export const casesEn = {
   'alerts.filter': 'Filter alerts',
   'alerts.filter.open': 'open (not closed)',
   'alerts.filter.all': 'all states',
-  'alerts.count': '{count} alerts.',
+  'alerts.count': 'Alerts: {count}.',
   'alerts.empty': 'No alert.',
   'alert.title': 'Case {reference}: alert {state}',
   'alert.device': 'Device (IMEI)',

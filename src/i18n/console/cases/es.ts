@@ -11,7 +11,7 @@ export const casesEs: Messages<CasesKey> = {
   'cases.search': 'Buscar',
   'cases.search.hint': 'Una referencia de caso, un IMEI o un número de denuncia.',
   'cases.count':
-    '{count} casos, los modificados más recientemente primero. Los datos de contacto solo aparecen en la página de cada caso.',
+    'Casos: {count}, los modificados más recientemente primero. Los datos de contacto solo aparecen en la página de cada caso.',
   'cases.listCaption': 'Los casos que puede consultar',
   'cases.empty': 'Ningún caso coincide.',
   'cases.new': 'Nuevo caso',
@@ -140,7 +140,7 @@ export const casesEs: Messages<CasesKey> = {
   'alerts.filter': 'Filtrar alertas',
   'alerts.filter.open': 'abiertas (no cerradas)',
   'alerts.filter.all': 'todos los estados',
-  'alerts.count': '{count} alertas.',
+  'alerts.count': 'Alertas: {count}.',
   'alerts.empty': 'Ninguna alerta.',
   'alert.title': 'Caso {reference}: alerta {state}',
   'alert.device': 'Dispositivo (IMEI)',

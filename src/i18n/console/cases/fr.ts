@@ -11,7 +11,7 @@ export const casesFr: Messages<CasesKey> = {
   'cases.search': 'Rechercher',
   'cases.search.hint': 'Une référence de dossier, un IMEI ou un numéro de plainte.',
   'cases.count':
-    '{count} dossiers, les derniers modifiés d’abord. Les coordonnées ne figurent que sur la page d’un dossier.',
+    'Dossiers : {count}, les derniers modifiés d’abord. Les coordonnées ne figurent que sur la page d’un dossier.',
   'cases.listCaption': 'Les dossiers que vous pouvez consulter',
   'cases.empty': 'Aucun dossier ne correspond.',
   'cases.new': 'Nouveau dossier',
@@ -141,7 +141,7 @@ export const casesFr: Messages<CasesKey> = {
   'alerts.filter': 'Filtrer les alertes',
   'alerts.filter.open': 'ouvertes (non closes)',
   'alerts.filter.all': 'tous les états',
-  'alerts.count': '{count} alertes.',
+  'alerts.count': 'Alertes : {count}.',
   'alerts.empty': 'Aucune alerte.',
   'alert.title': 'Dossier {reference} : alerte {state}',
   'alert.device': 'Appareil (IMEI)',
