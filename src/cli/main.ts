@@ -6,6 +6,7 @@ import { accountCommands } from './commands/accounts.ts';
 import { analyticsCommands } from './commands/analytics.ts';
 import { configCommand } from './commands/config.ts';
 import { deviceCommands } from './commands/device.ts';
+import { exchangeGroups } from './commands/exchange.ts';
 import { identifyCommands } from './commands/identify.ts';
 import { registryCommands } from './commands/registry.ts';
 import { startCommand } from './commands/start.ts';
@@ -21,6 +22,13 @@ export function buildProgram(): Command {
   registryCommands(program);
   accountCommands(program);
   analyticsCommands(program);
+  // List distribution and cross-border exchange: each part adds its subcommands to these groups.
+  const exchange = program
+    .command('exchange')
+    .description('list distribution to operator EIRs and exchange with peer registries');
+  const peer = program.command('peer').description('peer registries: agreements, trust policies, following');
+  const audit = program.command('audit').description('compliance audits (ITU-T Q.5053)');
+  exchangeGroups({ exchange, peer, audit });
   configCommand(program);
   return program;
 }

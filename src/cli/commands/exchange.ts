@@ -1,0 +1,19 @@
+/**
+ * `openceir exchange …`, `openceir peer …`, `openceir audit …`: the groups are made in main.ts; each
+ * exchange part (operator files, operator sync and audit, peers, pseudonymised matching) adds its own
+ * subcommands here, from its own file, so that the parts compose without editing one another.
+ */
+import type { Command } from 'commander';
+
+export interface ExchangeGroups {
+  /** `openceir exchange`: list files, operator sync, matching. */
+  readonly exchange: Command;
+  /** `openceir peer`: peer registries. */
+  readonly peer: Command;
+  /** `openceir audit`: compliance audits. */
+  readonly audit: Command;
+}
+
+export function exchangeGroups(groups: ExchangeGroups): void {
+  void groups;
+}
