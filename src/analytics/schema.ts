@@ -104,6 +104,30 @@ export const analyticsAssociation = pgTable(
   (t) => [primaryKey({ columns: [t.imeiNorm, t.uid] })],
 );
 
+/**
+ * Committed imports of the subscribers and association lists (subscriber-lists.ts), one row each. The
+ * file's SHA-256 makes a delta file applied twice apply once, and a full file that is already the
+ * latest import of its list a no-op that says so; a full file imported again later (a restore) is a
+ * new import.
+ */
+export const analyticsListImport = pgTable(
+  'analytics_list_import',
+  {
+    importId: int8('import_id').primaryKey().generatedAlwaysAsIdentity(),
+    /** subscribers or association. */
+    list: text('list').notNull(),
+    /** full or delta. */
+    mode: text('mode').notNull(),
+    fileSha256: text('file_sha256').notNull(),
+    fileName: text('file_name').notNull(),
+    rows: int8('rows').notNull(),
+    adds: int8('adds').notNull(),
+    removes: int8('removes').notNull(),
+    importedAt: timestamp('imported_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  },
+  (t) => [index('analytics_list_import_file').on(t.list, t.fileSha256)],
+);
+
 /*
  * The reference lists of one run (reference.ts), loaded whole before classification so that both
  * engines read the same snapshot. Replaced by every run; never edited in place.
