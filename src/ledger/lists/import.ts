@@ -5,13 +5,17 @@
  * bad rows are explicitly skipped). The changes are appended as ledger entries in one transaction,
  * referenced `import:<id>`, where the id comes from the file's hash: importing a file twice changes
  * nothing the second time, and an interrupted import is simply run again.
+ *
+ * The validation flow (rows → items with the conflicting-rows and multiple-changes checks → a plan
+ * against the current list with the delta checks → the historic size check) is pure and exported,
+ * so the analytics-only lists (analytics/subscriber-lists.ts) run the very same checks.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { FileFormatError, readRows } from '../../files/read.ts';
+import { FileFormatError, type Row, readRows } from '../../files/read.ts';
 import type { EntryDraft } from '../entry.ts';
 import type { Ledger } from '../ledger.ts';
-import { type Context, FORMATS, type ImportType, type Item } from './formats.ts';
+import { type Context, FORMATS, type ImportType, type Item, type RowResult } from './formats.ts';
 
 export interface ImportOptions {
   readonly mode?: 'full' | 'delta';
@@ -24,8 +28,26 @@ export interface ImportOptions {
   readonly preHashed?: boolean;
   /** DIRBS historic size check for full lists (default on). */
   readonly sizeCheck?: boolean;
-  /** Delta checks: adds not yet listed, removes and updates listed (default on). */
-  readonly deltaChecks?: boolean;
+  /** Delta checks: adds not yet listed, removes and updates listed (default on); all or each. */
+  readonly deltaChecks?: boolean | Partial<DeltaChecks>;
+}
+
+/** DIRBS delta checks (dirbs-compat.md §2.1); `--disable-delta-{adds,removes,updates}-check` each. */
+export interface DeltaChecks {
+  /** An add must not be on the list already. */
+  readonly adds: boolean;
+  /** A remove must be on the list. */
+  readonly removes: boolean;
+  /** An update must be on the list. */
+  readonly updates: boolean;
+}
+
+export function deltaChecksOf(value: boolean | Partial<DeltaChecks> | undefined): DeltaChecks {
+  if (value === undefined || typeof value === 'boolean') {
+    const on = value ?? true;
+    return { adds: on, removes: on, updates: on };
+  }
+  return { adds: value.adds ?? true, removes: value.removes ?? true, updates: value.updates ?? true };
 }
 
 export interface RowError {
@@ -80,6 +102,144 @@ async function fileHash(file: string): Promise<string> {
 
 const metaText = (item: Item) => JSON.stringify(Object.entries(item.meta).sort());
 
+export type Change = 'add' | 'update' | 'remove';
+
+/** One item of a file: the line it came from and, in a delta file, its change type. */
+export interface FileItem {
+  readonly item: Item;
+  readonly line: number;
+  readonly change: Change;
+}
+
+/** Records one bad row: its line, the field and the rule it breaks. */
+export type Fail = (line: number, field: string, message: string) => void;
+
+export interface CollectOptions {
+  readonly mode: 'full' | 'delta';
+  /** The change types a delta file may hold (DIRBS: update for the stolen list only). */
+  readonly changes: readonly Change[];
+  /** The column named by conflict errors (the first key column). */
+  readonly keyField: string;
+  parse(fields: Readonly<Record<string, string>>): RowResult;
+}
+
+/**
+ * The file's rows as items, one per key: change types read, rows parsed, exact duplicates
+ * collapsed, the conflicting-rows check (same key, other metadata) and the delta multiple-changes
+ * check (same key, another change type) applied. Bad rows go to `fail` and are left out.
+ */
+export async function collectItems(
+  rows: AsyncIterable<Row>,
+  options: CollectOptions,
+  fail: Fail,
+): Promise<{ items: Map<string, FileItem>; rows: number; ignored: number }> {
+  const items = new Map<string, FileItem>();
+  let count = 0;
+  let ignored = 0;
+  for await (const row of rows) {
+    count += 1;
+    let change: Change = 'add';
+    if (options.mode === 'delta') {
+      const value = (row.fields.change_type ?? '').toLowerCase() as Change;
+      if (!options.changes.includes(value)) {
+        fail(row.line, 'change_type', `must be ${options.changes.join(', ').replace(/, (\w+)$/, ' or $1')}`);
+        continue;
+      }
+      change = value;
+    }
+    const parsed = options.parse(row.fields);
+    if ('problems' in parsed) {
+      for (const p of parsed.problems) fail(row.line, p.field, p.message);
+      continue;
+    }
+    if ('ignored' in parsed) {
+      ignored += 1;
+      continue;
+    }
+    const earlier = items.get(parsed.item.key);
+    if (earlier) {
+      if (earlier.change !== change) {
+        fail(
+          row.line,
+          'change_type',
+          `the same entry has change ${earlier.change} on line ${earlier.line}: one change per entry`,
+        );
+      } else if (metaText(earlier.item) !== metaText(parsed.item)) {
+        fail(
+          row.line,
+          options.keyField,
+          `conflicts with line ${earlier.line}: same entry, different ${Object.keys(parsed.item.meta).join('/')}`,
+        );
+      }
+      continue;
+    }
+    items.set(parsed.item.key, { item: parsed.item, line: row.line, change });
+  }
+  return { items, rows: count, ignored };
+}
+
+export interface Plan {
+  readonly adds: Item[];
+  readonly updates: Item[];
+  readonly removes: Item[];
+  readonly unchanged: number;
+}
+
+/**
+ * What the file changes in the current list: a full file replaces it (adds, metadata updates, and
+ * removes of what the file no longer holds); a delta file applies its changes, with the delta checks
+ * (adds not listed yet, removes and updates listed) reporting the rows that break them.
+ */
+export function planChanges(
+  items: ReadonlyMap<string, FileItem>,
+  current: ReadonlyMap<string, Item>,
+  options: {
+    readonly mode: 'full' | 'delta';
+    readonly list: string;
+    readonly keyField: string;
+    readonly deltaChecks: DeltaChecks;
+  },
+  fail: Fail,
+): Plan {
+  const { mode, list, keyField, deltaChecks } = options;
+  const adds: Item[] = [];
+  const updates: Item[] = [];
+  const removes: Item[] = [];
+  let unchanged = 0;
+  for (const { item, line, change } of items.values()) {
+    const present = current.get(item.key);
+    if (mode === 'full' || change === 'add') {
+      if (!present) adds.push(item);
+      else if (metaText(present) !== metaText(item)) updates.push(item);
+      else {
+        unchanged += 1;
+        if (mode === 'delta' && deltaChecks.adds)
+          fail(line, keyField, `${item.key} is already on the ${list} list (add)`);
+      }
+    } else if (change === 'update') {
+      if (present) updates.push(item);
+      else if (deltaChecks.updates) fail(line, keyField, `${item.key} is not on the ${list} list (update)`);
+    } else if (present) removes.push(present);
+    else if (deltaChecks.removes) fail(line, keyField, `${item.key} is not on the ${list} list (remove)`);
+  }
+  if (mode === 'full') for (const [key, item] of current) if (!items.has(key)) removes.push(item);
+  return { adds, updates, removes, unchanged };
+}
+
+/**
+ * DIRBS historic size check for a full list: with a non-empty current list, the file must hold at
+ * least max(1, current − absolute (absolute −1: no such rule), percent × current) entries. The
+ * smallest size allowed, or null when any size passes.
+ */
+export function sizeCheckFloor(
+  currentSize: number,
+  sizeCheck: { readonly absolute: number; readonly percent: number },
+): number | null {
+  if (currentSize === 0) return null;
+  const { absolute, percent } = sizeCheck;
+  return Math.max(1, absolute === -1 ? 0 : currentSize - absolute, Math.ceil(percent * currentSize));
+}
+
 export async function importList(
   ledger: Ledger,
   type: ImportType,
@@ -121,86 +281,33 @@ export async function importList(
     if (errors.length < MAX_ERRORS) errors.push({ line, field, message });
   };
 
-  /** key → the item, its line and its change type (delta). */
-  const items = new Map<string, { item: Item; line: number; change: 'add' | 'update' | 'remove' }>();
-  let count = 0;
-  let ignored = 0;
+  let collected: Awaited<ReturnType<typeof collectItems>>;
   try {
-    for await (const row of rows) {
-      count += 1;
-      let change: 'add' | 'update' | 'remove' = 'add';
-      if (mode === 'delta') {
-        const value = (row.fields.change_type ?? '').toLowerCase();
-        if (value !== 'add' && value !== 'remove' && value !== 'update') {
-          fail(row.line, 'change_type', 'must be add, update or remove');
-          continue;
-        }
-        change = value;
-      }
-      const parsed = format.parse(row.fields, context);
-      if ('problems' in parsed) {
-        for (const p of parsed.problems) fail(row.line, p.field, p.message);
-        continue;
-      }
-      if ('ignored' in parsed) {
-        ignored += 1;
-        continue;
-      }
-      const earlier = items.get(parsed.item.key);
-      if (earlier) {
-        if (earlier.change !== change) {
-          fail(
-            row.line,
-            'change_type',
-            `the same entry has change ${earlier.change} on line ${earlier.line}: one change per entry`,
-          );
-        } else if (metaText(earlier.item) !== metaText(parsed.item)) {
-          fail(
-            row.line,
-            format.required[0]!,
-            `conflicts with line ${earlier.line}: same entry, different ${Object.keys(parsed.item.meta).join('/')}`,
-          );
-        }
-        continue;
-      }
-      items.set(parsed.item.key, { item: parsed.item, line: row.line, change });
-    }
+    collected = await collectItems(
+      rows,
+      {
+        mode,
+        changes: ['add', 'update', 'remove'],
+        keyField: format.required[0]!,
+        parse: (fields) => format.parse(fields, context),
+      },
+      fail,
+    );
   } catch (error) {
     throw error instanceof FileFormatError ? new ImportError(error.message) : error;
   }
+  const { items, rows: count, ignored } = collected;
 
   const current = await format.current(ledger.db, source);
-  const adds: Item[] = [];
-  const updates: Item[] = [];
-  const removes: Item[] = [];
-  let unchanged = 0;
-  const deltaChecks = options.deltaChecks ?? true;
-  for (const { item, line, change } of items.values()) {
-    const present = current.get(item.key);
-    if (mode === 'full' || change === 'add') {
-      if (!present) adds.push(item);
-      else if (metaText(present) !== metaText(item)) updates.push(item);
-      else {
-        unchanged += 1;
-        if (mode === 'delta' && deltaChecks)
-          fail(line, format.required[0]!, `${item.key} is already on the ${type} list (add)`);
-      }
-    } else if (change === 'update') {
-      if (present) updates.push(item);
-      else if (deltaChecks)
-        fail(line, format.required[0]!, `${item.key} is not on the ${type} list (update)`);
-    } else if (present) removes.push(present);
-    else if (deltaChecks) fail(line, format.required[0]!, `${item.key} is not on the ${type} list (remove)`);
-  }
+  const { adds, updates, removes, unchanged } = planChanges(
+    items,
+    current,
+    { mode, list: type, keyField: format.required[0]!, deltaChecks: deltaChecksOf(options.deltaChecks) },
+    fail,
+  );
   if (mode === 'full') {
-    for (const [key, item] of current) if (!items.has(key)) removes.push(item);
-    const { absolute, percent } = format.sizeCheck;
-    const floor = Math.max(
-      1,
-      absolute === -1 ? 0 : current.size - absolute,
-      Math.ceil(percent * current.size),
-    );
-    if ((options.sizeCheck ?? true) && current.size > 0 && items.size < floor) {
+    const floor = sizeCheckFloor(current.size, format.sizeCheck);
+    if ((options.sizeCheck ?? true) && floor !== null && items.size < floor) {
       throw new ImportError(
         `the ${type} list would shrink from ${current.size} to ${items.size} entries, below the ${floor} the size check allows ` +
           '(a truncated file?); pass --no-size-check if this is intended',
