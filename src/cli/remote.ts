@@ -67,8 +67,9 @@ const query = (values: Record<string, string | number | boolean | undefined>) =>
 
 export class RemoteRegistry implements RegistryApi {
   constructor(
-    private readonly base: string,
-    private readonly apiKey: string,
+    /** The server's base URL and admin key (exchange commands call their own endpoints with them). */
+    readonly base: string,
+    readonly apiKey: string,
   ) {}
 
   private async request<T>(

@@ -23,6 +23,7 @@ import { consoleCaseRoutes } from './routes/console-cases.ts';
 import { consolePolicyRoutes } from './routes/console-policy.ts';
 import { demoPhoneRoutes } from './routes/demo-phone.ts';
 import { deviceRoutes } from './routes/devices.ts';
+import { exchangeMatchingRoutes } from './routes/exchange-matching.ts';
 import { fileRoutes } from './routes/files.ts';
 import { healthRoutes } from './routes/health.ts';
 import { identifierRoutes } from './routes/identifiers.ts';
@@ -177,6 +178,10 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
       description: 'Theft and loss cases, police alerts and appeals (police, operator and regulator systems)',
     },
     { name: 'demo', description: 'Demo only: the built-in SMSC simulator’s handset' },
+    {
+      name: 'exchange',
+      description: 'Exchange with operators and peer registries: matching, files, sync, audit',
+    },
   ]);
   await portalRoutes(app, context);
   await casePortalRoutes(app, context);
@@ -191,6 +196,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   ruleRoutes(app, context);
   fileRoutes(app, context);
   ledgerRoutes(app, context);
+  exchangeMatchingRoutes(app, context);
   if (context.smsSimulator) demoPhoneRoutes(app, context.smsSimulator, context.config.sms.shortCode);
   return app;
 }

@@ -4,6 +4,8 @@
  * subcommands here, from its own file, so that the parts compose without editing one another.
  */
 import type { Command } from 'commander';
+import { exchangeFilesCommands } from './exchange-files.ts';
+import { exchangeMatchingCommands } from './exchange-matching.ts';
 
 export interface ExchangeGroups {
   /** `openceir exchange`: list files, operator sync, matching. */
@@ -15,5 +17,7 @@ export interface ExchangeGroups {
 }
 
 export function exchangeGroups(groups: ExchangeGroups): void {
+  exchangeFilesCommands(groups.exchange);
+  exchangeMatchingCommands(groups.exchange);
   void groups;
 }
