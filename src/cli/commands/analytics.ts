@@ -2,6 +2,9 @@
  * `openceir analytics …`: network-data analytics on this machine's engine (`analytics.engine`:
  * DuckDB in <data_dir>/analytics, or the registry's PostgreSQL). DIRBS users should feel at home:
  *   openceir analytics import operator <operator-id> <file> [--disable-<check>-check …]
+ *   openceir analytics import gsma-tac|stolen|pairing|registration|golden|barred|barred-tac|
+ *                             monitoring|subscribers|association <file> [--delta] [--disable-<check>-check …]
+ *     (the reference lists: analytics-lists.ts)
  *   openceir analytics imports
  * The analytics YAML (operators, thresholds, conditions; DIRBS key names) comes from
  * `--analytics-config FILE`, else `analytics.config_file`, else ./openceir-analytics.yaml.
@@ -22,6 +25,7 @@ import { type Config, loadConfig } from '../../config/load.ts';
 import { openRegistry } from '../../server.ts';
 import { openStore, type Store } from '../../store/index.ts';
 import { DirectoryLockedError } from '../../store/lock.ts';
+import { analyticsListImports } from './analytics-lists.ts';
 
 interface Options {
   readonly config?: string;
@@ -153,6 +157,8 @@ export function analyticsCommands(program: Command): void {
       }
     }),
   );
+
+  analyticsListImports(importCommand);
 
   common(analytics.command('imports').description('the operator files imported so far')).action(
     (options: Options) =>

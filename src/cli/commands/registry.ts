@@ -6,9 +6,11 @@ import { EXPORT_LISTS, type ExportList } from '../../ledger/lists/export.ts';
 import { IMPORT_TYPES, type ImportType } from '../../ledger/lists/formats.ts';
 import type { ImportReport } from '../../ledger/lists/import.ts';
 import type { RuleInput } from '../../registry/operations.ts';
+import type { TacImportReport } from '../../tacdb/tacdb.ts';
 import { type CommonOptions, collect, print, withConnectionOptions, withRegistry } from './common.ts';
 
-function importText(report: ImportReport): string {
+/** The text report of a list import (also `openceir analytics import <list>`). */
+export function importText(report: ImportReport): string {
   const lines = [
     `${report.type} list (${report.mode}, source ${report.source}): ${report.rows} rows, ${report.errorCount} bad, ${report.ignored} provisional`,
     `  ${report.adds} to add, ${report.updates} to update, ${report.removes} to remove, ${report.unchanged} unchanged`,
@@ -29,6 +31,18 @@ function importText(report: ImportReport): string {
           : 'nothing to change',
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** The text report of a TAC import (also `openceir analytics import gsma-tac`). */
+export function tacImportText(report: TacImportReport): string {
+  return (
+    `${report.source} TAC file: ${report.rows} rows, ${report.errorCount} bad; ${report.added} added, ${report.updated} updated, ` +
+    `${report.removed} removed, ${report.unchanged} unchanged, ${report.shadowed} already from GSMA; ${report.committed ? 'committed' : 'nothing committed'}\n` +
+    report.errors
+      .slice(0, 50)
+      .map((e) => `  line ${e.line}, ${e.field}: ${e.message}\n`)
+      .join('')
+  );
 }
 
 export function registryCommands(program: Command): void {
@@ -190,17 +204,7 @@ export function registryCommands(program: Command): void {
           dryRun: options.dryRun,
           skipBadRows: options.skipBadRows,
         });
-        print(
-          options,
-          report,
-          () =>
-            `${report.source} TAC file: ${report.rows} rows, ${report.errorCount} bad; ${report.added} added, ${report.updated} updated, ` +
-            `${report.removed} removed, ${report.unchanged} unchanged, ${report.shadowed} already from GSMA; ${report.committed ? 'committed' : 'nothing committed'}\n` +
-            report.errors
-              .slice(0, 50)
-              .map((e) => `  line ${e.line}, ${e.field}: ${e.message}\n`)
-              .join(''),
-        );
+        print(options, report, () => tacImportText(report));
         if (report.errorCount > 0) process.exitCode = 1;
       }),
   );
