@@ -1,0 +1,338 @@
+/**
+ * Follows peer registries' ledgers and applies what their trust policies say. For each active peer, a
+ * round reads its signed head, checks the signature with the configured key and that the head is
+ * consistent with the last one we verified (RFC 9162 §2.1.4 consistency proof), then reads entries from
+ * our position in chunks; each chunk must extend the tree we hold (Frontier) to a prefix of the signed
+ * tree (exactly its root at the end, a consistency proof before). Only then is the chunk mapped and
+ * applied: our entries, the origin slots and the peer's new position commit in ONE ledger transaction,
+ * so a crash neither applies a chunk twice nor skips one. An inconsistent head or chunk stops the peer
+ * with the problem recorded; nothing of it is applied until a person resumes it (`openceir peer resume`).
+ */
+import { sql } from 'drizzle-orm';
+import { type Entry, entryLeafHash } from '../../ledger/entry.ts';
+import { type Ledger, LedgerValidationError } from '../../ledger/ledger.ts';
+import { Frontier, type Hash, verifyConsistency } from '../../ledger/merkle.ts';
+import { RemoteLedger } from '../../ledger/remote.ts';
+import { headFromJson, type TreeHead, type TreeHeadJson, verifyHead } from '../../ledger/signing.ts';
+import { type Executor, query } from '../../store/index.ts';
+import { PeerDirectory, type PeerRecord } from './directory.ts';
+import { type MappingContext, mapEntry, type OriginSlot, type OriginState } from './mapping.ts';
+
+/** A peer's ledger as the follower reads it. */
+export interface PeerSource {
+  head(): Promise<TreeHead>;
+  entries(start: number, limit: number): Promise<Entry[]>;
+  consistency(first: number, second: number): Promise<Hash[]>;
+}
+
+/** A peer's ledger over HTTP (its `/ledger/v1` read API). */
+export class RemotePeerSource implements PeerSource {
+  private readonly remote: RemoteLedger;
+
+  constructor(
+    private readonly url: string,
+    private readonly apiKey: string | null,
+    publicKeyPem: string,
+    private readonly timeoutMs = 10_000,
+  ) {
+    this.remote = new RemoteLedger(url, apiKey, publicKeyPem, timeoutMs);
+  }
+
+  /** The head as signed; the follower checks the signature itself (and says so when it fails). */
+  async head(): Promise<TreeHead> {
+    return headFromJson((await this.json('/ledger/v1/head')) as TreeHeadJson);
+  }
+
+  entries(start: number, limit: number): Promise<Entry[]> {
+    return this.remote.entries(start, limit);
+  }
+
+  async consistency(first: number, second: number): Promise<Hash[]> {
+    const body = (await this.json(`/ledger/v1/proofs/consistency?first=${first}&second=${second}`)) as {
+      proof: string[];
+    };
+    return body.proof.map((p) => Buffer.from(p, 'base64'));
+  }
+
+  private async json(path: string): Promise<unknown> {
+    const response = await fetch(`${this.url}${path}`, {
+      headers: this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {},
+      signal: AbortSignal.timeout(this.timeoutMs),
+    }).catch((error: Error) => {
+      throw new Error(`peer ${this.url} unreachable: ${error.cause ?? error.message}`);
+    });
+    if (!response.ok) throw new Error(`peer ${this.url}${path.split('?')[0]} answered ${response.status}`);
+    return response.json();
+  }
+}
+
+export interface PeerFollowerOptions {
+  /** How often each active peer is asked for a new head (ms). */
+  readonly intervalMs?: number;
+  /** Entries per transaction. */
+  readonly chunk?: number;
+  /** Chunks per peer per round, so that one peer's backlog does not hold the others. */
+  readonly chunksPerRound?: number;
+  /** The peer's ledger for a record (tests give an in-process one). */
+  readonly sourceOf?: (peer: PeerRecord) => PeerSource;
+  readonly onApplied?: (peerId: string, position: number, added: number) => void;
+  readonly onProblem?: (peerId: string, problem: string, stopped: boolean) => void;
+}
+
+/** A chunk lost the race to another process (or the peer was paused or removed meanwhile). */
+class Superseded extends Error {}
+
+export interface RoundResult {
+  readonly position: number;
+  /** Our entries appended in this round. */
+  readonly added: number;
+  readonly stopped: boolean;
+}
+
+export class PeerFollower {
+  private readonly directory: PeerDirectory;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+  /** Last problem written per peer, so that the same one is not written every round. */
+  private readonly noted = new Map<string, string | null>();
+  private readonly lastContactWrite = new Map<string, number>();
+
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly options: PeerFollowerOptions = {},
+  ) {
+    this.directory = new PeerDirectory(ledger.db);
+  }
+
+  start(): void {
+    const tick = () => {
+      if (this.stopped) return;
+      if (!this.running)
+        this.running = this.roundAll().finally(() => {
+          this.running = null;
+        });
+      this.timer = setTimeout(tick, this.options.intervalMs ?? 250);
+      this.timer.unref();
+    };
+    tick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.running) await this.running;
+  }
+
+  /** One round over every active peer; problems are recorded per peer, never thrown. */
+  async roundAll(): Promise<void> {
+    let peers: PeerRecord[];
+    try {
+      peers = (await this.directory.list()).filter((p) => p.state === 'active');
+    } catch {
+      return; // The database is away: the next tick tries again.
+    }
+    for (const peer of peers) {
+      if (this.stopped) return;
+      try {
+        await this.round(peer);
+      } catch (error) {
+        const problem = (error as Error).message;
+        this.options.onProblem?.(peer.id, problem, false);
+        if (this.noted.get(peer.id) !== problem) {
+          this.noted.set(peer.id, problem);
+          await this.directory.note(peer.id, problem, false).catch(() => {});
+        }
+      }
+    }
+  }
+
+  /** Follows one peer until it is caught up (or the round's chunk budget is spent). */
+  async round(peer: PeerRecord): Promise<RoundResult> {
+    const source =
+      this.options.sourceOf?.(peer) ?? new RemotePeerSource(peer.url, peer.apiKey, peer.publicKeyPem);
+    const head = await source.head();
+    if (!verifyHead(head, peer.publicKeyPem))
+      return this.fail(
+        peer,
+        `its head of size ${head.size} is not signed by the configured key ${peer.keyId}`,
+      );
+    const last = peer.verifiedHead;
+    if (last) {
+      if (head.size < last.size)
+        return this.fail(
+          peer,
+          `its signed tree shrank from ${last.size} to ${head.size} entries: history was rewritten`,
+        );
+      const proof = head.size === last.size ? [] : await source.consistency(last.size, head.size);
+      if (!verifyConsistency(last.size, head.size, last.rootHash, head.rootHash, proof))
+        return this.fail(
+          peer,
+          `its signed head of size ${head.size} (root ${head.rootHash.toString('hex')}) is not consistent with the head of size ${last.size} verified before (root ${last.rootHash.toString('hex')}): history was rewritten`,
+        );
+    }
+    await this.contact(peer);
+    let position = peer.position;
+    let frontier = new Frontier(
+      position,
+      peer.frontier.map((h) => Buffer.from(h, 'hex')),
+    );
+    let added = 0;
+    const chunk = this.options.chunk ?? 1_000;
+    for (let n = 0; n < (this.options.chunksPerRound ?? 50) && position < head.size && !this.stopped; n++) {
+      const end = Math.min(position + chunk, head.size);
+      const entries: Entry[] = [];
+      while (position + entries.length < end) {
+        const page = await source.entries(position + entries.length, end - position - entries.length);
+        if (page.length === 0) throw new Error(`the peer sent no entries from ${position + entries.length}`);
+        entries.push(...page.slice(0, end - position - entries.length));
+      }
+      const next = new Frontier(frontier.size, frontier.hashes());
+      for (const [i, entry] of entries.entries()) {
+        if (entry.seq !== position + i)
+          return this.fail(peer, `it sent entry ${entry.seq} where ${position + i} was expected`);
+        next.append(entryLeafHash(entry));
+      }
+      const matches =
+        end === head.size
+          ? Buffer.compare(next.root(), head.rootHash) === 0
+          : verifyConsistency(
+              end,
+              head.size,
+              next.root(),
+              head.rootHash,
+              await source.consistency(end, head.size),
+            );
+      if (!matches)
+        return this.fail(
+          peer,
+          `its entries ${position} to ${end - 1} do not give its signed root for size ${head.size}: an entry was altered or forged (nothing of them applied)`,
+        );
+      try {
+        added += await this.apply(peer, position, entries, next, head);
+      } catch (error) {
+        if (error instanceof Superseded) return { position, added, stopped: false };
+        if (error instanceof LedgerValidationError)
+          return this.fail(
+            peer,
+            `its entries ${position} to ${end - 1} map to entries we refuse: ${error.message}`,
+          );
+        throw error;
+      }
+      position = end;
+      frontier = next;
+      this.options.onApplied?.(peer.id, position, added);
+    }
+    if (this.noted.get(peer.id) !== null) {
+      this.noted.set(peer.id, null);
+      await this.directory.note(peer.id, null, true);
+    }
+    return { position, added, stopped: false };
+  }
+
+  /** Last contact, written at most every 5 s (every round would be four writes a second). */
+  private async contact(peer: PeerRecord): Promise<void> {
+    const now = Date.now();
+    if (now - (this.lastContactWrite.get(peer.id) ?? 0) < 5_000) return;
+    this.lastContactWrite.set(peer.id, now);
+    await this.directory.note(peer.id, this.noted.get(peer.id) ?? null, true);
+  }
+
+  private async fail(peer: PeerRecord, problem: string): Promise<RoundResult> {
+    const text = `peer ${peer.id} stopped: ${problem}`;
+    await this.directory.stop(peer.id, text);
+    this.noted.delete(peer.id);
+    this.options.onProblem?.(peer.id, text, true);
+    return { position: peer.position, added: 0, stopped: true };
+  }
+
+  /**
+   * Maps and applies one verified chunk: our entries, the origin slots and the peer's position in one
+   * transaction, under the peer row's lock and only if the position is still the one we read from.
+   */
+  private async apply(
+    peer: PeerRecord,
+    from: number,
+    entries: readonly Entry[],
+    frontier: Frontier,
+    head: TreeHead,
+  ): Promise<number> {
+    const context: MappingContext = {
+      peerId: peer.id,
+      policy: peer.policy,
+      peerKeyId: peer.keyId,
+      ourKeyIds: new Set((await this.ledger.publicKeys()).keys()),
+      now: new Date(),
+    };
+    const devices = [
+      ...new Set(entries.flatMap((e) => (e.target.kind === 'device' ? [e.target.deviceKey] : []))),
+    ];
+    const state = await loadOrigins(this.ledger.db, peer.id, devices);
+    const drafts = entries.flatMap((entry) => mapEntry(context, entry, state));
+    const write = async (tx: Executor) => {
+      const [row] = await query(tx, sql`select position, state from peer where id = ${peer.id} for update`);
+      if (row?.state !== 'active' || Number(row.position) !== from) throw new Superseded();
+      await saveOrigins(tx, peer.id, devices, state);
+      await tx.execute(sql`
+        update peer set position = ${frontier.size},
+          frontier = ${JSON.stringify(frontier.hashes().map((h) => h.toString('hex')))}::jsonb,
+          head_size = ${head.size}, head_root = decode(${head.rootHash.toString('hex')}, 'hex'),
+          head_timestamp_ms = ${head.timestampMs}, head_signature = decode(${head.signature.toString('hex')}, 'hex'),
+          last_contact = now(), problem = null, problem_at = null
+        where id = ${peer.id}`);
+    };
+    if (drafts.length === 0) {
+      await this.ledger.db.transaction(write);
+      return 0;
+    }
+    this.ledger.validate(drafts);
+    const { result } = await this.ledger.transaction(async (session) => {
+      await write(session.executor);
+      return session.add(drafts);
+    });
+    return result.replayed.filter((r) => !r).length;
+  }
+}
+
+async function loadOrigins(db: Executor, peerId: string, devices: readonly string[]): Promise<OriginState> {
+  const state: OriginState = new Map();
+  if (devices.length === 0) return state;
+  const rows = await query(
+    db,
+    sql`select * from peer_origin where peer_id = ${peerId} and device_key = any(${sql.param(devices)}::text[])`,
+  );
+  for (const row of rows) {
+    const key = String(row.device_key);
+    const slots = state.get(key) ?? [];
+    slots.push({
+      originStatus: row.origin_status as OriginSlot['originStatus'],
+      originReason: String(row.origin_reason),
+      status: row.status as OriginSlot['status'],
+      reason: String(row.reason),
+      originSeq: Number(row.origin_seq),
+    });
+    state.set(key, slots);
+  }
+  return state;
+}
+
+async function saveOrigins(
+  tx: Executor,
+  peerId: string,
+  devices: readonly string[],
+  state: OriginState,
+): Promise<void> {
+  if (devices.length === 0) return;
+  await tx.execute(
+    sql`delete from peer_origin where peer_id = ${peerId} and device_key = any(${sql.param(devices)}::text[])`,
+  );
+  const slots = devices.flatMap((device) => (state.get(device) ?? []).map((slot) => ({ device, ...slot })));
+  if (slots.length === 0) return;
+  const column = <T>(f: (s: (typeof slots)[number]) => T) => sql.param(slots.map(f));
+  await tx.execute(sql`
+    insert into peer_origin (peer_id, device_key, origin_status, origin_reason, status, reason, origin_seq)
+    select ${peerId}, d, os, orr, s, r, q
+    from unnest(${column((s) => s.device)}::text[], ${column((s) => s.originStatus)}::text[],
+                ${column((s) => s.originReason)}::text[], ${column((s) => s.status)}::text[],
+                ${column((s) => s.reason)}::text[], ${column((s) => s.originSeq)}::bigint[]) as x(d, os, orr, s, r, q)`);
+}
