@@ -11,6 +11,10 @@
  * Every row is a pure function of (seed, subscriber, day): the rows are generated again for each
  * engine and never held in memory; only the few planted clone carriers are kept in a map.
  */
+
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import path from 'node:path';
 import type { OperatorRow } from '../../src/analytics/engines/engine.ts';
 import type { IsoDate } from '../../src/analytics/import/filename.ts';
 import { normaliseImei } from '../../src/analytics/normalise.ts';
@@ -41,8 +45,9 @@ export const COUNTRY_CODE = '254';
 const MCC = '639';
 const DAY = 86_400_000;
 // E-UTRAN and UTRAN, as most phones are seen.
+const RAT_FIELD = '001|006';
 const RAT = (() => {
-  const parsed = parseRatField('001|006');
+  const parsed = parseRatField(RAT_FIELD);
   if (!parsed.ok) throw new Error('RAT codes');
   return parsed.mask;
 })();
@@ -129,12 +134,15 @@ export class Country {
     return { raw, imeiNorm: normaliseImei(raw)!, kind: 'hex' };
   }
 
-  /** The rows operator `o` (index) reports, day by day; one per (day, IMEI, IMSI, MSISDN). */
-  *rows(o: number): Generator<OperatorRow> {
+  /**
+   * The rows operator `o` (index) reports, day by day from day `from` to day `to` (excluded); one
+   * per (day, IMEI, IMSI, MSISDN).
+   */
+  *rows(o: number, from = 0, to = this.options.days): Generator<OperatorRow> {
     const { subscribers, days, seed } = this.options;
     const { mcc, mnc } = this.operators[o]!;
     const step = this.operators.length;
-    for (let d = 0; d < days; d++) {
+    for (let d = Math.max(0, from); d < Math.min(days, to); d++) {
       const date = this.day(d);
       for (let i = o; i < subscribers; i += step) {
         if (uniform(seed, i, d) >= ACTIVE) continue;
@@ -163,4 +171,34 @@ export class Country {
       }
     }
   }
+}
+
+/**
+ * Writes operator `o`'s rows of days [from, to) as a DIRBS operator file (`date,imei,imsi,msisdn,rat`,
+ * CRLF) named `<operator>_<start>_<end>.csv` in `directory`; returns its path and row count. Every
+ * row of the generator carries the same RAT codes, so the field is written as its text.
+ */
+export async function writeOperatorFile(
+  country: Country,
+  o: number,
+  from: number,
+  to: number,
+  directory: string,
+): Promise<{ file: string; rows: number }> {
+  const compact = (d: number) => country.day(d).replaceAll('-', '');
+  const file = path.join(directory, `${country.operators[o]!.id}_${compact(from)}_${compact(to - 1)}.csv`);
+  const out = createWriteStream(file);
+  let chunk = 'date,imei,imsi,msisdn,rat\r\n';
+  let rows = 0;
+  for (const row of country.rows(o, from, to)) {
+    chunk += `${row.date.replaceAll('-', '')},${row.imei},${row.imsi},${row.msisdn},${RAT_FIELD}\r\n`;
+    rows++;
+    if (chunk.length > 1 << 16) {
+      if (!out.write(chunk)) await once(out, 'drain');
+      chunk = '';
+    }
+  }
+  out.end(chunk);
+  await once(out, 'finish');
+  return { file, rows };
 }
