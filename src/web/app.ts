@@ -24,6 +24,7 @@ import { consolePolicyRoutes } from './routes/console-policy.ts';
 import { demoPhoneRoutes } from './routes/demo-phone.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { exchangeMatchingRoutes } from './routes/exchange-matching.ts';
+import { exchangePeerRoutes } from './routes/exchange-peers.ts';
 import { fileRoutes } from './routes/files.ts';
 import { healthRoutes } from './routes/health.ts';
 import { identifierRoutes } from './routes/identifiers.ts';
@@ -197,6 +198,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   fileRoutes(app, context);
   ledgerRoutes(app, context);
   exchangeMatchingRoutes(app, context);
+  exchangePeerRoutes(app, context);
   if (context.smsSimulator) demoPhoneRoutes(app, context.smsSimulator, context.config.sms.shortCode);
   return app;
 }

@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { exchangeFilesCommands } from './exchange-files.ts';
 import { exchangeMatchingCommands } from './exchange-matching.ts';
+import { peerCommands } from './peer.ts';
 
 export interface ExchangeGroups {
   /** `openceir exchange`: list files, operator sync, matching. */
@@ -19,5 +20,6 @@ export interface ExchangeGroups {
 export function exchangeGroups(groups: ExchangeGroups): void {
   exchangeFilesCommands(groups.exchange);
   exchangeMatchingCommands(groups.exchange);
+  peerCommands(groups.peer);
   void groups;
 }
