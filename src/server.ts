@@ -28,6 +28,7 @@ import { SightingRecorder } from './check/sightings.ts';
 import { deserializeIndex, readSnapshot, writeSnapshot } from './check/snapshot.ts';
 import { storeSightings } from './check/store.ts';
 import type { Config } from './config/load.ts';
+import { PeerFollower } from './exchange/peers/follow.ts';
 import { Ledger } from './ledger/ledger.ts';
 import { foldNodes, verifyConsistency } from './ledger/merkle.ts';
 import { RemoteLedger } from './ledger/remote.ts';
@@ -288,6 +289,14 @@ async function startRegistry(config: Config, logger: Logger): Promise<RunningSys
       follower.stop();
     });
     indexMetrics(metrics, checks, () => follower);
+
+    // Peer registries' ledgers, verified and applied by their trust policies (docs/exchange-peers.md).
+    const peers = new PeerFollower(ledger, {
+      onProblem: (peer, problem, stopped) =>
+        logger[stopped ? 'error' : 'warn']({ peer, problem }, 'peer registry'),
+    });
+    peers.start();
+    closers.push(() => peers.stop());
 
     const registry = new RegistryOperations(ledger, policy, 'admin-api');
     const app = await buildApp({
