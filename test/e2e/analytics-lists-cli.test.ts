@@ -1,0 +1,149 @@
+/**
+ * `openceir analytics import <list>` as a regulator moving from DIRBS runs it, on the embedded
+ * engines (PGlite registry, DuckDB analytics): the subscribers registration, device association and
+ * stolen lists go in under their analytics names, and classification then reads them — a device
+ * used by three registered subscribers a day matches daily_avg_uid, the one device nobody is
+ * associated with matches not_on_association_list, the stolen one matches stolen_list.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/process.ts';
+
+describe('analytics list imports CLI [pglite + duckdb]', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'openceir-analytics-lists-cli-'));
+  const analyticsConfig = path.join(dir, 'analytics.yaml');
+  const condition = (label: string, dimension: string) =>
+    [
+      `  - label: ${label}`,
+      `    dimensions: [${dimension}]`,
+      '    grace_period_days: 0',
+      '    blocking: false',
+      `    reason: ${label}`,
+      '    max_allowed_matching_ratio: 1',
+    ].join('\n');
+  writeFileSync(
+    analyticsConfig,
+    [
+      'region:',
+      "  country_codes: ['254']",
+      '  operators:',
+      "    - id: alpha\n      mcc_mnc_pairs: [{mcc: '639', mnc: '02'}]",
+      'conditions:',
+      condition(
+        'uids',
+        '{module: daily_avg_uid, parameters: {threshold: 2, period_days: 30, min_seen_days: 1}}',
+      ),
+      condition('unassociated', '{module: not_on_association_list}'),
+      condition('stolen', '{module: stolen_list}'),
+      '',
+    ].join('\n'),
+  );
+  const env = {
+    OPENCEIR_DATA_DIR: path.join(dir, 'data'),
+    OPENCEIR_DEMO: '0',
+    OPENCEIR_ANALYTICS_CONFIG_FILE: analyticsConfig,
+  };
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const imei = (device: number) => `352099${String(device).padStart(8, '0')}`;
+  const imsi = (n: number) => `63902${String(n).padStart(10, '0')}`;
+  const write = (name: string, lines: string[]) => {
+    const target = path.join(dir, name);
+    writeFileSync(target, `${lines.join('\r\n')}\r\n`);
+    return target;
+  };
+
+  // Ten devices, one subscriber each, except device 0: three subscribers on the same day.
+  const operatorFile = write('alpha_20260101_20260131.csv', [
+    'date,imei,imsi,msisdn,rat',
+    ...[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map(
+      (i) => `20260110,${imei(i < 3 ? 0 : i - 2)},${imsi(i)},2547${String(i).padStart(8, '0')},006`,
+    ),
+  ]);
+  const subscribers = write('subscribers.csv', [
+    'uid,imsi',
+    ...Array.from({ length: 12 }, (_, i) => `NID-${i},${imsi(i)}`),
+  ]);
+  // Every device but 9 is associated with a UID.
+  const association = write('association.csv', [
+    'uid,imei',
+    ...[0, 1, 2, 3, 4, 5, 6, 7, 8].map((d) => `NID-${d},${imei(d)}`),
+  ]);
+  const stolen = write('stolen.csv', ['imei,reporting_date,status', `${imei(5)},20260105,`]);
+
+  it('imports the lists under their analytics names, once', { timeout: 300_000 }, async () => {
+    const operator = await runCli(
+      ['analytics', 'import', 'operator', 'alpha', operatorFile, '--disable-historic-check'],
+      env,
+      60_000,
+    );
+    expect(operator.stdout).toMatch(/imported 12 rows/);
+
+    const first = await runCli(['analytics', 'import', 'subscribers', subscribers], env, 60_000);
+    expect(first.stderr).toBe('');
+    expect(first.stdout).toMatch(
+      /^subscribers list \(full\): 12 rows, 0 bad\n {2}12 to add, 0 to remove, 0 unchanged\n/,
+    );
+    expect(first.stdout).toMatch(/\nimported \(import \d+\)\n$/);
+    const again = await runCli(['analytics', 'import', 'subscribers', subscribers, '--json'], env, 60_000);
+    expect(JSON.parse(again.stdout)).toMatchObject({ outcome: 'already-imported', adds: 0, removes: 0 });
+
+    const associated = await runCli(
+      ['analytics', 'import', 'association', association, '--json'],
+      env,
+      60_000,
+    );
+    expect(JSON.parse(associated.stdout)).toMatchObject({ outcome: 'imported', rows: 9, adds: 9 });
+
+    const listed = await runCli(['analytics', 'import', 'stolen', stolen], env, 60_000);
+    expect(listed.stdout).toContain('committed 1 ledger entries');
+  });
+
+  it('refuses bad rows with line, field and rule, exit status 1, nothing imported', {
+    timeout: 300_000,
+  }, async () => {
+    const bad = write('association-bad.csv', [
+      'uid,imei,change_type',
+      'NID 1,35209900000001,add',
+      'NID-2,35209900000002,move',
+    ]);
+    const refused = await runCli(['analytics', 'import', 'association', bad, '--delta'], env, 60_000);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain(
+      '  line 2, uid: must be 1 to 20 characters of 0-9, A-Z, a-z, - or \\ (DIRBS uid format)\n' +
+        '  line 3, change_type: must be add or remove\n' +
+        'nothing imported: fix the rows above\n',
+    );
+    const missing = await runCli(['analytics', 'import', 'subscribers', bad], env, 60_000);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('file: the subscribers list needs column imsi');
+  });
+
+  it('classification reads the imported lists', { timeout: 300_000 }, async () => {
+    const run = await runCli(['analytics', 'classify', '--curr-date', '20260131', '--json'], env, 60_000);
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      status: 'success',
+      networkImeis: 10,
+      conditions: [
+        { condition: 'uids', matched: 1 },
+        { condition: 'unassociated', matched: 1 },
+        { condition: 'stolen', matched: 1 },
+      ],
+    });
+    const matched = async (label: string) =>
+      JSON.parse(
+        (await runCli(['analytics', 'matches', '--condition', label, '--json'], env, 60_000)).stdout,
+      );
+    expect(await matched('uids')).toMatchObject([
+      {
+        imeiNorm: imei(0),
+        evidence: expect.stringMatching(/^daily_avg_uid: seen with 3 registered subscriber UID/),
+      },
+    ]);
+    expect(await matched('unassociated')).toMatchObject([{ imeiNorm: imei(9) }]);
+    expect(await matched('stolen')).toMatchObject([{ imeiNorm: imei(5) }]);
+  });
+});
