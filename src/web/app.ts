@@ -21,9 +21,11 @@ import { caseRoutes } from './routes/cases.ts';
 import { checkRoutes } from './routes/check.ts';
 import { consoleCaseRoutes } from './routes/console-cases.ts';
 import { consolePolicyRoutes } from './routes/console-policy.ts';
+import { consoleStatisticsRoutes } from './routes/console-statistics.ts';
 import { demoPhoneRoutes } from './routes/demo-phone.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { exchangeMatchingRoutes } from './routes/exchange-matching.ts';
+import { exchangeOperatorRoutes } from './routes/exchange-operators.ts';
 import { exchangePeerRoutes } from './routes/exchange-peers.ts';
 import { fileRoutes } from './routes/files.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -189,6 +191,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   await consoleAuthRoutes(app, { accounts: context.accounts, version: context.version });
   await consoleCaseRoutes(app, context);
   consolePolicyRoutes(app, context);
+  consoleStatisticsRoutes(app, context);
   caseRoutes(app, context);
   identifierRoutes(app);
   deviceRoutes(app, context);
@@ -199,6 +202,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   ledgerRoutes(app, context);
   exchangeMatchingRoutes(app, context);
   exchangePeerRoutes(app, context);
+  exchangeOperatorRoutes(app, context);
   if (context.smsSimulator) demoPhoneRoutes(app, context.smsSimulator, context.config.sms.shortCode);
   return app;
 }
