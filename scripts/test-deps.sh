@@ -3,7 +3,8 @@
 #   - tshark, h2load (nghttp2-client), curl, openssl, Erlang/OTP with its diameter application;
 #   - Chromium and the Noto fonts (Arabic, CJK) for the portal's browser tests;
 #   - PostgreSQL server on 127.0.0.1:5432 that user postgres can reach without a password, with a
-#     database "test" (override with OPENCEIR_TEST_DATABASE_URL, then this script only checks it).
+#     database "test" (override with OPENCEIR_TEST_DATABASE_URL, then this script only checks it);
+#   - NATS server with JetStream on 127.0.0.1:4222 (Debian nats-server) for the ledger push tests.
 # Run as root (or with sudo). Safe to run again: every step checks first.
 set -euo pipefail
 
@@ -29,6 +30,25 @@ need_packages tshark nghttp2-client curl openssl erlang-base erlang-diameter erl
 # Real Chromium for the portal tests (playwright-core drives /usr/bin/chromium), with the Noto fonts
 # that draw Arabic and Chinese in the screenshots and give axe-core real text to measure.
 need_packages chromium fonts-noto-core fonts-noto-cjk
+
+# NATS with JetStream for the ledger push (test/e2e/check-node-nats.test.ts), on loopback only.
+need_packages nats-server
+nats_jetstream() {
+  # A JetStream API request over a plain TCP session: the server answers +OK/INFO, then a MSG with the account info.
+  timeout 5 bash -c 'exec 3<>/dev/tcp/127.0.0.1/4222 || exit 1
+    printf "CONNECT {\"verbose\":false}\r\nSUB _INBOX.td 1\r\nPUB \$JS.API.INFO _INBOX.td 0\r\n\r\nPING\r\n" >&3
+    for _ in $(seq 1 20); do IFS= read -r -t 2 line <&3 || exit 1; case "$line" in *\"memory\"*) exit 0 ;; *not\ enabled*|*503*) exit 1 ;; esac; done
+    exit 1' 2>/dev/null
+}
+if ! nats_jetstream; then
+  say "starting nats-server with JetStream on 127.0.0.1:4222"
+  as_root mkdir -p /var/lib/nats-server
+  as_root start-stop-daemon --start --oknodo --background --exec /usr/sbin/nats-server -- \
+    -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log
+  for _ in $(seq 1 30); do nats_jetstream && break; sleep 1; done
+  nats_jetstream || { say "NATS with JetStream did not answer on 127.0.0.1:4222"; exit 1; }
+fi
+say "NATS with JetStream answers on 127.0.0.1:4222"
 
 url="${OPENCEIR_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
 

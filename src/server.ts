@@ -11,7 +11,7 @@
  *
  * Closing runs in the reverse order of opening, so no request meets a closed database.
  */
-import { randomBytes } from 'node:crypto';
+import { createPublicKey, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -29,10 +29,13 @@ import { deserializeIndex, readSnapshot, writeSnapshot } from './check/snapshot.
 import { storeSightings } from './check/store.ts';
 import type { Config } from './config/load.ts';
 import { PeerFollower } from './exchange/peers/follow.ts';
+import { registryIdOf } from './exchange/push/message.ts';
+import { LedgerPublisher } from './exchange/push/publisher.ts';
+import { PushSubscriber } from './exchange/push/subscriber.ts';
 import { Ledger } from './ledger/ledger.ts';
 import { foldNodes, verifyConsistency } from './ledger/merkle.ts';
 import { RemoteLedger } from './ledger/remote.ts';
-import { HeadSigner, loadOrCreateSigningKey } from './ledger/signing.ts';
+import { HeadSigner, keyIdOf, loadOrCreateSigningKey } from './ledger/signing.ts';
 import { DiameterServer } from './protocols/diameter/server.ts';
 import { TokenValidator } from './protocols/sbi/oauth.ts';
 import { SbiServer } from './protocols/sbi/server.ts';
@@ -289,6 +292,16 @@ async function startRegistry(config: Config, logger: Logger): Promise<RunningSys
       follower.stop();
     });
     indexMetrics(metrics, checks, () => follower);
+    if (config.nats.url) {
+      // Optional push of each commit to check nodes; never on a commit's path (docs/follower-protocol.md).
+      const publisher = new LedgerPublisher(ledger, {
+        url: config.nats.url,
+        onProblem: (problem) => logger.warn({ problem }, 'ledger push'),
+      });
+      await publisher.start();
+      closers.push(() => publisher.close());
+      logger.info({ nats: config.nats.url, subject: publisher.subject }, 'ledger push over NATS');
+    }
 
     // Peer registries' ledgers, verified and applied by their trust policies (docs/exchange-peers.md).
     const peers = new PeerFollower(ledger, {
@@ -367,6 +380,11 @@ async function registryKey(config: Config, url: string): Promise<string> {
   return pem;
 }
 
+/** The ledger push's counters, for the check node's readiness (docs/follower-protocol.md). */
+function pushText(stats: PushSubscriber['stats']): string {
+  return `${stats.connected ? 'subscribed' : 'not subscribed (HTTP only)'}; received ${stats.received}, applied ${stats.applied}, duplicates ${stats.duplicates}, left to HTTP ${stats.fallbacks}`;
+}
+
 async function startCheckNode(config: Config, logger: Logger): Promise<RunningSystem> {
   const url = config.follow.url!;
   mkdirSync(config.dataDir, { recursive: true });
@@ -375,7 +393,8 @@ async function startCheckNode(config: Config, logger: Logger): Promise<RunningSy
     for (const closer of closers.reverse()) await closer();
   };
   try {
-    const source = new RemoteLedger(url, config.follow.apiKey, await registryKey(config, url));
+    const publicKeyPem = await registryKey(config, url);
+    const source = new RemoteLedger(url, config.follow.apiKey, publicKeyPem);
     const snapshotFile = path.join(config.dataDir, 'check-index.snapshot');
     const loaded = existsSync(snapshotFile)
       ? await readSnapshot(snapshotFile)
@@ -449,6 +468,18 @@ async function startCheckNode(config: Config, logger: Logger): Promise<RunningSy
       onProblem: (problem) => logger.warn({ problem }, 'following the registry'),
     });
     follower.start();
+    let push: PushSubscriber | null = null;
+    if (config.nats.url) {
+      push = new PushSubscriber(follower, {
+        url: config.nats.url,
+        registryId: registryIdOf(keyIdOf(createPublicKey(publicKeyPem))),
+        publicKeyPem,
+        onProblem: (problem) => logger.warn({ problem }, 'ledger push'),
+      });
+      const subscriber = push;
+      subscriber.start();
+      closers.push(() => subscriber.close());
+    }
     // The index is saved now and then, so that a restart answers in seconds from where it stood.
     let saved = index.position;
     const save = async () => {
@@ -487,6 +518,7 @@ async function startCheckNode(config: Config, logger: Logger): Promise<RunningSy
             checkIndex: `position ${checks.index.position} of ${status.registrySize}`,
             registry,
             lastContact: status.lastContact ?? 'never',
+            ...(push ? { ledgerPush: pushText(push.stats) } : {}),
           },
         };
       },

@@ -7,6 +7,7 @@
 import { type Entry, entryLeafHash } from '../ledger/entry.ts';
 import { Frontier } from '../ledger/merkle.ts';
 import type { LedgerSource } from '../ledger/remote.ts';
+import type { TreeHead } from '../ledger/signing.ts';
 import type { CheckService } from './service.ts';
 
 export interface FollowerStatus {
@@ -162,27 +163,71 @@ export class IndexFollower {
       if (page.length === 0) break;
       entries.push(...page);
     }
-    if (this.frontier) {
-      const next = new Frontier(this.frontier.size, this.frontier.hashes());
-      for (const [i, entry] of entries.entries()) {
-        if (entry.seq !== position + i) {
-          this.fail(`the registry sent entry ${entry.seq} where ${position + i} was expected`);
-          return;
-        }
-        next.append(entryLeafHash(entry));
-      }
-      if (next.size !== head.size || Buffer.compare(next.root(), head.rootHash) !== 0) {
-        this.fail(
-          `entries ${position} to ${head.size - 1} do not give the registry's signed root for size ${head.size}`,
-        );
-        return;
-      }
-      this.frontier = next;
+    // Pushed entries (offer) may have been applied while this round waited: start again from there.
+    if (this.service.index.position !== position) {
+      this.again = true;
+      return;
     }
-    this.service.index.apply(entries);
-    this.options.onApplied?.(this.service.index.position);
+    if (!this.verifyAndApply(position, entries, head, true)) return;
     if (this.service.index.overlaySize >= (this.options.compactAt ?? 100_000))
       await this.service.index.compact();
+  }
+
+  /**
+   * Entries the registry pushed (NATS JetStream, docs/follower-protocol.md), with a head whose signature
+   * the caller has checked. Applied when they extend the index exactly and give the signed root, the
+   * same check as a round over HTTP; anything else (a gap, a batch already applied, a mismatch) is left
+   * to HTTP, which stays the source of truth. Synchronous, so it never interleaves with a round's apply.
+   */
+  offer(head: TreeHead, start: number, entries: readonly Entry[]): 'applied' | 'duplicate' | 'fallback' {
+    if (this.stopped || this.state.inconsistent) return 'fallback';
+    const position = this.service.index.position;
+    if (head.size <= position) return 'duplicate';
+    if (start !== position || start + entries.length !== head.size) {
+      this.wake();
+      return 'fallback';
+    }
+    // A pushed batch that does not verify is doubt, not proof: HTTP decides whether history was rewritten.
+    if (!this.verifyAndApply(position, entries, head, false)) {
+      this.wake();
+      return 'fallback';
+    }
+    this.state = { ...this.state, registrySize: Math.max(this.state.registrySize, head.size) };
+    return 'applied';
+  }
+
+  /**
+   * Checks that entries continue the index at `position` and, with the frontier, give the signed root
+   * of `head`; applies them when they do. `strict`: a mismatch stops following (entries read over HTTP).
+   */
+  private verifyAndApply(
+    position: number,
+    entries: readonly Entry[],
+    head: TreeHead,
+    strict: boolean,
+  ): boolean {
+    const refuse = (problem: string) => {
+      if (strict) this.fail(problem);
+      else this.options.onProblem?.(`pushed entries refused, reading over HTTP: ${problem}`);
+      return false;
+    };
+    let next: Frontier | null = null;
+    if (this.frontier) {
+      next = new Frontier(this.frontier.size, this.frontier.hashes());
+      for (const [i, entry] of entries.entries()) {
+        if (entry.seq !== position + i)
+          return refuse(`the registry sent entry ${entry.seq} where ${position + i} was expected`);
+        next.append(entryLeafHash(entry));
+      }
+      if (next.size !== head.size || Buffer.compare(next.root(), head.rootHash) !== 0)
+        return refuse(
+          `entries ${position} to ${head.size - 1} do not give the registry's signed root for size ${head.size}`,
+        );
+    }
+    if (next) this.frontier = next;
+    this.service.index.apply([...entries]);
+    this.options.onApplied?.(this.service.index.position);
+    return true;
   }
 
   private fail(problem: string): void {

@@ -27,6 +27,8 @@ export interface Config {
     readonly apiKey: string | null;
     readonly publicKeyFile: string | null;
   };
+  /** The optional ledger push over NATS JetStream (docs/follower-protocol.md). */
+  readonly nats: { readonly url: string | null };
   readonly check: { readonly recordAll: boolean };
   readonly overload: { readonly maxDelayMs: number; readonly maxRate: number };
   readonly sbi: {
@@ -258,6 +260,10 @@ export function loadConfig(options: LoadOptions = {}): Config {
   if (typeof smsc === 'string' && !/^smpp:\/\/[^/:]+:\d{1,5}$/.test(smsc)) {
     problems.push(`sms.smsc_url must be smpp://host:port; got ${smsc}`);
   }
+  const nats = values.get('nats.url');
+  if (typeof nats === 'string' && !/^nats:\/\/[^/:\s]+(:\d{1,5})?$/.test(nats)) {
+    problems.push(`nats.url must be nats://host:port; got ${nats}`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   const get = <T extends Value>(key: SettingKey) => values.get(key) as T;
   const dataDir = path.resolve(cwd, get<string | null>('data_dir') ?? './data');
@@ -284,6 +290,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
       apiKey: get<string | null>('follow_api_key'),
       publicKeyFile: resolvePath('follow_public_key_file'),
     },
+    nats: { url: get<string | null>('nats.url') },
     check: { recordAll: get<boolean>('check.record_all') },
     overload: { maxDelayMs: get<number>('overload.max_delay_ms'), maxRate: get<number>('overload.max_rate') },
     sbi: {

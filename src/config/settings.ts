@@ -180,6 +180,14 @@ export const SETTINGS = [
       'check-node: the registry’s ledger signing key (PEM). Unset: fetched on first start and pinned in data_dir/registry-key.pem.',
   },
   {
+    key: 'nats.url',
+    env: 'OPENCEIR_NATS_URL',
+    type: 'string',
+    default: null,
+    description:
+      'Optional NATS JetStream push of ledger batches (nats://host:port): a registry publishes each commit, a check node with follow applies pushed batches after verifying them; HTTP stays the source of truth. Unset: off.',
+  },
+  {
     key: 'check.record_all',
     env: 'OPENCEIR_CHECK_RECORD_ALL',
     type: 'boolean',
