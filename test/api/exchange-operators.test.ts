@@ -92,12 +92,9 @@ describe.each(ENGINES)('operator exchange API [%s]', (engine) => {
     expect(page2.head.treeSize).toBe(5);
     const head = await (await t.call('/ledger/v1/head')).json();
     expect(page2.head).toEqual(head);
-    expect(
-      verifyHead(
-        (await import('../../src/ledger/signing.ts')).headFromJson(page2.head as never),
-        t.context.ledger.signer.publicKeyPem,
-      ),
-    ).toBe(true);
+    expect(verifyHead(headFromJson(page2.head as TreeHeadJson), t.context.ledger.signer.publicKeyPem)).toBe(
+      true,
+    );
 
     const ack = await as(alphaKey, '/api/v1/exchange/ack', {
       method: 'POST',
@@ -111,7 +108,9 @@ describe.each(ENGINES)('operator exchange API [%s]', (engine) => {
     const other = await as(betaKey, '/api/v1/exchange/changes?since=0&operator=alpha');
     expect(other.status).toBe(403);
     expect(other.headers.get('content-type')).toMatch(/application\/problem\+json/);
-    expect((await other.json()).detail).toMatch(/only its own feed \(beta\), not alpha/);
+    expect(((await other.json()) as Record<string, unknown>).detail).toMatch(
+      /only its own feed \(beta\), not alpha/,
+    );
     const otherAck = await as(betaKey, '/api/v1/exchange/ack', {
       method: 'POST',
       json: { position: 1, operator: 'alpha' },
@@ -120,13 +119,15 @@ describe.each(ENGINES)('operator exchange API [%s]', (engine) => {
     expect((await t.call('/api/v1/exchange/changes?since=0', { auth: false })).status).toBe(401);
     const beyond = await as(betaKey, '/api/v1/exchange/changes?since=99');
     expect(beyond.status).toBe(400);
-    expect((await beyond.json()).detail).toMatch(/since 99 is not between 0 and the ledger size 5/);
+    expect(((await beyond.json()) as Record<string, unknown>).detail).toMatch(
+      /since 99 is not between 0 and the ledger size 5/,
+    );
     const badAck = await as(betaKey, '/api/v1/exchange/ack', {
       method: 'POST',
       json: { position: 6 },
     });
     expect(badAck.status).toBe(400);
-    expect((await badAck.json()).invalidParams).toEqual([
+    expect(((await badAck.json()) as Record<string, unknown>).invalidParams).toEqual([
       { param: 'body position', reason: 'must be between 0 and the ledger size 5' },
     ]);
     const negative = await as(betaKey, '/api/v1/exchange/changes?since=-1');
@@ -149,13 +150,13 @@ describe.each(ENGINES)('operator exchange API [%s]', (engine) => {
       json: { url: 'http://127.0.0.1:9/hook' },
     });
     expect(set.status).toBe(200);
-    expect((await set.json()).secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
+    expect(((await set.json()) as Record<string, unknown>).secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
     const bad = await t.call('/api/v1/exchange/operators/beta/eir', {
       method: 'PUT',
       json: { url: 'mailto:x@y' },
     });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).invalidParams).toEqual([
+    expect(((await bad.json()) as Record<string, unknown>).invalidParams).toEqual([
       { param: 'body url', reason: 'the URL scheme is http or https' },
     ]);
     expect(
