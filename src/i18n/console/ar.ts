@@ -3,6 +3,7 @@ import type { Messages } from '../index.ts';
 import { casesAr } from './cases/ar.ts';
 import type { ConsoleKey } from './en.ts';
 import { policyAr } from './policy/ar.ts';
+import { statisticsAr } from './statistics/ar.ts';
 
 export const ar: Messages<ConsoleKey> = {
   'site.name': 'وحدة تحكم موظفي OpenCEIR',
@@ -120,4 +121,5 @@ export const ar: Messages<ConsoleKey> = {
   'log.badDate': 'أدخل التاريخ بالصيغة YYYY-MM-DD.',
   ...casesAr,
   ...policyAr,
+  ...statisticsAr,
 };

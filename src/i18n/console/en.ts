@@ -1,6 +1,7 @@
 /** The staff consoles in English: the reference catalogue (other languages are typed against its keys). */
 import { casesEn } from './cases/en.ts';
 import { policyEn } from './policy/en.ts';
+import { statisticsEn } from './statistics/en.ts';
 
 export const en = {
   'site.name': 'OpenCEIR staff console',
@@ -118,6 +119,7 @@ export const en = {
   'log.badDate': 'Enter a date as YYYY-MM-DD.',
   ...casesEn,
   ...policyEn,
+  ...statisticsEn,
 } as const;
 
 export type ConsoleKey = keyof typeof en;

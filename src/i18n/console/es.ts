@@ -3,6 +3,7 @@ import type { Messages } from '../index.ts';
 import { casesEs } from './cases/es.ts';
 import type { ConsoleKey } from './en.ts';
 import { policyEs } from './policy/es.ts';
+import { statisticsEs } from './statistics/es.ts';
 
 export const es: Messages<ConsoleKey> = {
   'site.name': 'Consola del personal de OpenCEIR',
@@ -124,4 +125,5 @@ export const es: Messages<ConsoleKey> = {
   'log.badDate': 'Introduzca una fecha con el formato AAAA-MM-DD.',
   ...casesEs,
   ...policyEs,
+  ...statisticsEs,
 };

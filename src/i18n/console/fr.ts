@@ -3,6 +3,7 @@ import type { Messages } from '../index.ts';
 import { casesFr } from './cases/fr.ts';
 import type { ConsoleKey } from './en.ts';
 import { policyFr } from './policy/fr.ts';
+import { statisticsFr } from './statistics/fr.ts';
 
 export const fr: Messages<ConsoleKey> = {
   'site.name': 'Console du personnel OpenCEIR',
@@ -124,4 +125,5 @@ export const fr: Messages<ConsoleKey> = {
   'log.badDate': 'Saisissez une date au format AAAA-MM-JJ.',
   ...casesFr,
   ...policyFr,
+  ...statisticsFr,
 };

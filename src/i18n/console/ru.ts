@@ -3,6 +3,7 @@ import type { Messages } from '../index.ts';
 import { casesRu } from './cases/ru.ts';
 import type { ConsoleKey } from './en.ts';
 import { policyRu } from './policy/ru.ts';
+import { statisticsRu } from './statistics/ru.ts';
 
 export const ru: Messages<ConsoleKey> = {
   'site.name': 'Консоль сотрудников OpenCEIR',
@@ -123,4 +124,5 @@ export const ru: Messages<ConsoleKey> = {
   'log.badDate': 'Введите дату в формате ГГГГ-ММ-ДД.',
   ...casesRu,
   ...policyRu,
+  ...statisticsRu,
 };

@@ -3,6 +3,7 @@ import type { Messages } from '../index.ts';
 import { casesZh } from './cases/zh.ts';
 import type { ConsoleKey } from './en.ts';
 import { policyZh } from './policy/zh.ts';
+import { statisticsZh } from './statistics/zh.ts';
 
 export const zh: Messages<ConsoleKey> = {
   'site.name': 'OpenCEIR 工作人员控制台',
@@ -117,4 +118,5 @@ export const zh: Messages<ConsoleKey> = {
   'log.badDate': '请按 YYYY-MM-DD 格式输入日期。',
   ...casesZh,
   ...policyZh,
+  ...statisticsZh,
 };
