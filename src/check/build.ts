@@ -5,7 +5,9 @@
 import { sql } from 'drizzle-orm';
 import { rowToRule } from '../ledger/devices.ts';
 import type { DeviceStatus } from '../ledger/entry.ts';
-import type { ActiveReason, Pairing, Rule } from '../ledger/fold.ts';
+import { type ActiveReason, emptyState, fold, type Pairing, type Rule } from '../ledger/fold.ts';
+import type { Ledger } from '../ledger/ledger.ts';
+import { perfectNodes, type Range } from '../ledger/merkle.ts';
 import { type Database, query } from '../store/index.ts';
 import { CheckIndex } from './index.ts';
 import { imsiNumber } from './rules.ts';
@@ -133,4 +135,29 @@ export async function buildIndex(db: Database): Promise<BuildResult> {
     });
     return { index, frontier: (state?.frontier as string[]) ?? [] };
   });
+}
+
+/**
+ * The check index as the lists stood at an earlier ledger position (`GET /ledger/v1/snapshot?position=N`):
+ * entries 0..position−1 folded, as a follower would have applied them, with the frontier at that
+ * position read from the tree's stored nodes. Reads every entry up to the position, a page at a time.
+ */
+export async function buildIndexAt(ledger: Ledger, position: number): Promise<BuildResult> {
+  const size = await ledger.size();
+  if (!Number.isSafeInteger(position) || position < 0 || position > size)
+    throw new RangeError(`position must be between 0 and the tree size ${size}; got ${position}`);
+  const state = emptyState();
+  for (let start = 0; start < position; ) {
+    const page = await ledger.entries(start, Math.min(10_000, position - start));
+    if (page.length === 0) throw new Error(`the ledger has no entry ${start} below its size ${size}`);
+    fold(page, state);
+    start += page.length;
+  }
+  const index = CheckIndex.fromState(state, position);
+  await index.compact();
+  const ranges = perfectNodes(0, position).map(
+    (n): Range => [n.index * 2 ** n.level, (n.index + 1) * 2 ** n.level],
+  );
+  const frontier = await ledger.rangeHashes(ranges);
+  return { index, frontier: frontier.map((h) => h.toString('hex')) };
 }

@@ -68,9 +68,10 @@ export class RemoteLedger implements LedgerSource {
     return body.entries;
   }
 
-  /** The check-index snapshot the registry builds now (bytes of check/snapshot.ts). */
-  async snapshot(): Promise<Buffer> {
-    return Buffer.from(await (await this.get('/ledger/v1/snapshot')).arrayBuffer());
+  /** The check-index snapshot the registry builds now, or as at `position` (bytes of check/snapshot.ts). */
+  async snapshot(position?: number): Promise<Buffer> {
+    const path = position === undefined ? '/ledger/v1/snapshot' : `/ledger/v1/snapshot?position=${position}`;
+    return Buffer.from(await (await this.get(path)).arrayBuffer());
   }
 
   /** The registry's signing key, for trust on first use when none is configured. */

@@ -140,7 +140,7 @@ describe('check node with the NATS JetStream ledger push', () => {
     expect(after.received).toBeGreaterThanOrEqual(DEVICES.length - 1);
     // Pushed batches were applied (the long poll may win a race now and then: those count as duplicates).
     expect(after.applied).toBeGreaterThanOrEqual(1);
-    expect(after.applied + after.duplicates).toBe(after.received);
+    expect(after.applied! + after.duplicates!).toBe(after.received);
 
     // Duplicates: the same message id is stored once; the same batch under another id changes nothing.
     const head = (await (await fetch(`${registry.url}/ledger/v1/head`)).json()) as {

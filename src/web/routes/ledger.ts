@@ -5,6 +5,7 @@
  *   GET /ledger/v1/entries?start&limit  entries from a position
  *   GET /ledger/v1/proofs/inclusion     RFC 9162 inclusion proof
  *   GET /ledger/v1/proofs/consistency   RFC 9162 consistency proof
+ *   GET /ledger/v1/snapshot?position    the check index (current lists, or as at a position) with its frontier
  *   GET /ledger/v1/public-key           the signing key (PEM)
  * Heads, proofs and keys are public (hashes only); entries name subscribers, so they need a key.
  */
@@ -12,7 +13,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { buildIndex } from '../../check/build.ts';
+import { buildIndex, buildIndexAt } from '../../check/build.ts';
 import { serializeIndex } from '../../check/snapshot.ts';
 import { headToJson, type TreeHead } from '../../ledger/signing.ts';
 import type { AppContext } from '../context.ts';
@@ -224,19 +225,36 @@ export function ledgerRoutes(app: FastifyInstance, context: AppContext): void {
     handler: async () => context.registry.verify(),
   });
 
-  app.get('/ledger/v1/snapshot', {
+  app.get<{ Querystring: { position?: number } }>('/ledger/v1/snapshot', {
     config: { access: 'admin' },
     schema: {
       tags: ['ledger'],
-      summary: 'The check index at the current ledger position, for a check node to start from',
+      summary:
+        'The check index at the current ledger position, or at `position`, for a follower to start from',
       description:
-        'Binary (application/octet-stream): the current lists in the check index layout, with the ledger position and ' +
-        'frontier they reflect. A check node verifies it against a signed head before it answers from it.',
+        'Binary (application/octet-stream, layout in docs/follower-protocol.md): the lists in the check index layout, with ' +
+        'the ledger position and frontier they reflect. Without `position`: the current lists. With `position=N`: the ' +
+        'lists after entries 0..N−1, folded from the ledger (reads every entry up to N). A follower checks the frontier ' +
+        'against a signed head (a consistency proof from N to the head’s size) before it answers from it, then follows ' +
+        'from entry N.',
+      querystring: Type.Object({
+        position: Type.Optional(
+          nat('Ledger position (tree size) of the snapshot; at most the current tree size'),
+        ),
+      }),
+      produces: ['application/octet-stream'],
+      response: { 400: Problem, 401: Problem },
     },
-    handler: async (_request, reply) => {
-      const { index, frontier } = await buildIndex(context.store.db);
-      reply.type('application/octet-stream').header('x-ledger-position', String(index.position));
-      return reply.send(Readable.from(serializeIndex(index, frontier)));
+    handler: async (request, reply) => {
+      const { position } = request.query;
+      try {
+        const { index, frontier } =
+          position === undefined ? await buildIndex(context.store.db) : await buildIndexAt(ledger, position);
+        reply.type('application/octet-stream').header('x-ledger-position', String(index.position));
+        return reply.send(Readable.from(serializeIndex(index, frontier)));
+      } catch (error) {
+        return sendKnownError(reply, error);
+      }
     },
   });
 
