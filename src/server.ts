@@ -28,6 +28,7 @@ import { SightingRecorder } from './check/sightings.ts';
 import { deserializeIndex, readSnapshot, writeSnapshot } from './check/snapshot.ts';
 import { storeSightings } from './check/store.ts';
 import type { Config } from './config/load.ts';
+import { startOperatorSync } from './exchange/operators/index.ts';
 import { PeerFollower } from './exchange/peers/follow.ts';
 import { registryIdOf } from './exchange/push/message.ts';
 import { LedgerPublisher } from './exchange/push/publisher.ts';
@@ -292,6 +293,7 @@ async function startRegistry(config: Config, logger: Logger): Promise<RunningSys
       follower.stop();
     });
     indexMetrics(metrics, checks, () => follower);
+    closers.push(startOperatorSync(ledger, config, logger));
     if (config.nats.url) {
       // Optional push of each commit to check nodes; never on a commit's path (docs/follower-protocol.md).
       const publisher = new LedgerPublisher(ledger, {
