@@ -198,17 +198,53 @@ function referenceLines(table: ReferenceTable): string {
   return `select ${columns.join(" || ',' || ")} as line from ${table}`;
 }
 
-/** Daily distinct counts from the day bitmasks, averaged over the last 30 days with data. */
-function historicAveragesQuery(operator: string, before: string): string {
-  const op = `'${operator.replace(/'/g, "''")}'`;
+/** The days with data of one operator before a date, as each month's OR of day bitmasks. */
+function daysWithDataQuery(operator: string, before: string): string {
+  return `select cast(month as varchar) as month, bit_or(date_bitmask) as days from monthly_triplet
+    where operator = ${quoted(operator)} and month < cast('${before}' as date) group by month`;
+}
+
+/**
+ * The last `count` days with data before `before`, newest first, from each month's day bits: a
+ * light pass (one OR per month) that tells the heavy count which days to look at.
+ */
+export function lastDaysWithData(
+  months: readonly { month: string; days: number }[],
+  before: string,
+  count: number,
+): string[] {
+  const found: string[] = [];
+  for (const { month, days } of months) {
+    const [year, monthNumber] = month.split('-').map(Number) as [number, number];
+    for (let d = 1; d <= 31; d++) {
+      if ((days & (1 << (d - 1))) === 0) continue;
+      const day = `${month.slice(0, 8)}${String(d).padStart(2, '0')}`;
+      // A bit past the month's last day cannot be set by an import; skip it rather than roll over.
+      if (d > new Date(Date.UTC(year, monthNumber, 0)).getUTCDate()) continue;
+      if (day < before) found.push(day);
+    }
+  }
+  return found.sort().reverse().slice(0, count);
+}
+
+/**
+ * Daily distinct counts from the day bitmasks, averaged over the given days (the last 30 with data):
+ * only the months holding them are read, so the cost is that of those days, not of the whole history.
+ */
+function historicAveragesQuery(operator: string, days: readonly string[]): string {
+  const from = days.at(-1)!;
+  const to = days[0]!;
   return `select count(*) as days, avg(imeis) as imei, avg(imsis) as imsi, avg(msisdns) as msisdn from (
     select day, count(distinct imei_norm) as imeis, count(distinct imsi) as imsis, count(distinct msisdn) as msisdns
     from (select month + cast(d - 1 as integer) as day, imei_norm, imsi, msisdn
           from monthly_triplet, generate_series(1, 31) as g(d)
-          where operator = ${op} and (date_bitmask & (1 << cast(d - 1 as integer))) <> 0) s
-    where day < cast('${before}' as date)
-    group by day order by day desc limit 30) t`;
+          where operator = ${quoted(operator)} and month >= cast('${from.slice(0, 8)}01' as date)
+            and month <= cast('${to}' as date) and (date_bitmask & (1 << cast(d - 1 as integer))) <> 0) s
+    where day >= cast('${from}' as date) and day <= cast('${to}' as date)
+    group by day) t`;
 }
+
+const quoted = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 function historicAveragesFrom(row: Record<string, string | null> | undefined) {
   if (!row || Number(row.days ?? 0) === 0) return null;
@@ -262,6 +298,12 @@ export abstract class SqlEngine {
 
   async historicAverages(operator: string, before: string) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(before)) throw new RangeError(`before must be YYYY-MM-DD, got ${before}`);
-    return historicAveragesFrom((await this.query(historicAveragesQuery(operator, before)))[0]);
+    const months = (await this.query(daysWithDataQuery(operator, before))).map((r) => ({
+      month: String(r.month),
+      days: Number(r.days),
+    }));
+    const days = lastDaysWithData(months, before, 30);
+    if (days.length === 0) return null;
+    return historicAveragesFrom((await this.query(historicAveragesQuery(operator, days)))[0]);
   }
 }

@@ -12,7 +12,7 @@ import { createTestStore, type TestStore } from '../../../test/support/stores.ts
 import { type DeviceKey, fullImei } from '../../identifiers/index.ts';
 import { normaliseImei } from '../normalise.ts';
 import { DuckDbEngine } from './duckdb.ts';
-import type { AnalyticsEngine, ImportMeta, OperatorRow } from './engine.ts';
+import { type AnalyticsEngine, type ImportMeta, lastDaysWithData, type OperatorRow } from './engine.ts';
 import { PostgresEngine } from './postgres.ts';
 
 function generator(seed: number): () => number {
@@ -94,6 +94,34 @@ const FILES: { meta: ImportMeta; rows: OperatorRow[] }[] = [
     rows: operatorFile(3, '2026-02', 28, 5000),
   },
 ];
+
+/**
+ * The historic averages as dirbs-compat.md §2.2 step 9 defines them, computed here from the stored
+ * triplets apart from the engines' SQL: the operator's daily distinct IMEIs, IMSIs and MSISDNs,
+ * averaged over its last 30 days with data before `before`.
+ */
+function expectedAverages(triplets: readonly string[], operator: string, before: string) {
+  const perDay = new Map<string, { imei: Set<string>; imsi: Set<string>; msisdn: Set<string> }>();
+  for (const line of triplets) {
+    const [imei, op, month, imsi, msisdn, , , mask] = line.split(',') as string[];
+    if (op !== operator) continue;
+    for (let d = 1; d <= 31; d++) {
+      if ((Number(mask) & (1 << (d - 1))) === 0) continue;
+      const day = `${month!.slice(0, 8)}${String(d).padStart(2, '0')}`;
+      if (day >= before) continue;
+      const sets = perDay.get(day) ?? { imei: new Set(), imsi: new Set(), msisdn: new Set() };
+      sets.imei.add(imei!);
+      if (imsi) sets.imsi.add(imsi);
+      if (msisdn) sets.msisdn.add(msisdn);
+      perDay.set(day, sets);
+    }
+  }
+  const days = [...perDay.keys()].sort().reverse().slice(0, 30);
+  if (days.length === 0) return null;
+  const average = (pick: 'imei' | 'imsi' | 'msisdn') =>
+    days.reduce((sum, day) => sum + perDay.get(day)![pick].size, 0) / days.length;
+  return { imei: average('imei'), imsi: average('imsi'), msisdn: average('msisdn') };
+}
 
 /** Rows that fail after `after` of them, as a file cut short by a crash would. */
 async function* dying(rows: readonly OperatorRow[], after: number): AsyncIterable<OperatorRow> {
@@ -185,5 +213,42 @@ describe('analytics storage on DuckDB and PostgreSQL', () => {
     const folder = path.join(dirs[0]!, 'triplets', 'operator=alpha');
     expect(readdirSync(folder).sort()).toEqual([`${'a'.repeat(64)}.parquet`, `${'c'.repeat(64)}.parquet`]);
     expect(existsSync(path.join(dirs[0]!, 'analytics.duckdb'))).toBe(true);
+  });
+
+  it('historic averages: the last 30 days with data before a date, across months and gaps, on every engine', async () => {
+    // alpha has January and February, beta January only: before 2026-03-15, beta's last 30 days
+    // with data lie a whole month back; before 2026-02-20, alpha's span two months.
+    const cases = [
+      ['alpha', '2026-02-20'],
+      ['alpha', '2026-01-10'],
+      ['alpha', '2026-03-15'],
+      ['beta', '2026-03-15'],
+      ['beta', '2026-01-01'],
+      ['gamma', '2026-03-15'],
+    ] as const;
+    expect(expectedAverages(reference.triplets, 'beta', '2026-03-15')).not.toBeNull();
+    expect(engines.length).toBeGreaterThanOrEqual(3);
+    for (const engine of engines) {
+      for (const [operator, before] of cases) {
+        const expected = expectedAverages(reference.triplets, operator, before);
+        const got = await engine.historicAverages(operator, before);
+        if (expected === null) expect(got, `${engine.kind} ${operator} ${before}`).toBeNull();
+        else {
+          expect(got, `${engine.kind} ${operator} ${before}`).not.toBeNull();
+          for (const key of ['imei', 'imsi', 'msisdn'] as const)
+            expect(got![key], `${engine.kind} ${operator} ${before} ${key}`).toBeCloseTo(expected[key], 6);
+        }
+      }
+    }
+  });
+
+  it('finds the last days with data from month bitmasks, newest first, none on or after the date', () => {
+    const months = [
+      { month: '2026-01-01', days: (1 << 0) | (1 << 30) },
+      { month: '2026-02-01', days: (1 << 0) | (1 << 27) | (1 << 29) },
+    ];
+    expect(lastDaysWithData(months, '2026-02-28', 30)).toEqual(['2026-02-01', '2026-01-31', '2026-01-01']);
+    expect(lastDaysWithData(months, '2026-03-01', 2)).toEqual(['2026-02-28', '2026-02-01']);
+    expect(lastDaysWithData(months, '2026-01-01', 30)).toEqual([]);
   });
 });
