@@ -425,6 +425,11 @@ export function measureSupports(name: MeasureName, q: Pick<MeasureQuery, 'by' | 
   return (!q.by || d.includes(q.by)) && (!q.operator || d.includes('operator'));
 }
 
+/** Durations to the millisecond (the precision of every time stored), so 555 reads 555, not 554.9999999999999. */
+function rounded(unit: MeasureUnit, value: number): number {
+  return unit === 'seconds' ? Math.round(value * 1000) / 1000 : value;
+}
+
 /** Computes one measure for a query; throws InsightInputError when it lacks the breakdown asked. */
 export async function computeMeasure(
   db: Executor,
@@ -469,7 +474,7 @@ export async function computeMeasure(
       .map((r) => ({
         bucket: String(r.bucket),
         group: r.grp ?? null,
-        value: r.value === null ? null : Number(r.value),
+        value: r.value === null ? null : rounded(definition.unit, Number(r.value)),
       }))
       .filter((r) => definition.unit !== 'count' || r.value !== 0),
   };

@@ -160,7 +160,11 @@ export function reportsReceived(): SQL {
   return events({ at: sql`c.created_at`, item: sql`c.id`, dims: caseDims('c') }, sql`from case_report c`);
 }
 
-/** Unblocks with the time since the latest block of the same device from the same source. */
+/**
+ * Unblocks with the time since the latest block they lift: same device, a reason in common (or the
+ * unblock names none), same source or the unblock is the regulator's (which lifts any source's, as
+ * the ledger's fold does). Dimensions come from that block (`rule` is the rule that had blocked).
+ */
 export function unblocks(byReason: boolean): SQL {
   const r = reasonJoin(byReason, sql`b.reasons`);
   return events(
@@ -170,15 +174,17 @@ export function unblocks(byReason: boolean): SQL {
       num: sql`extract(epoch from (u.recorded_at - b.recorded_at))`,
       dims: {
         ...caseDims('c'),
-        operator: sourceId(sql`u.source`, 'operator'),
-        rule: sourceId(sql`u.source`, 'rule'),
-        peer: sourceId(sql`u.source`, 'peer'),
+        operator: sourceId(sql`b.source`, 'operator'),
+        rule: sourceId(sql`b.source`, 'rule'),
+        peer: sourceId(sql`b.source`, 'peer'),
         reason: r.reason,
       },
     },
     sql`from ledger_entry u
-      join lateral (select x.recorded_at, x.reasons from ledger_entry x where x.device_key = u.device_key
-        and x.action = 'block' and x.source = u.source and x.seq < u.seq order by x.seq desc limit 1) b on true
+      join lateral (select x.recorded_at, x.reasons, x.source from ledger_entry x where x.device_key = u.device_key
+        and x.action = 'block' and (x.source = u.source or u.source = 'regulator')
+        and (cardinality(u.reasons) = 0 or x.reasons && u.reasons) and x.seq < u.seq
+        order by x.seq desc limit 1) b on true
       left join case_report c on u.reference = 'case:' || c.reference ${r.join}
       where u.action = 'unblock' and u.device_key is not null`,
   );
@@ -223,16 +229,17 @@ export function detections(): SQL {
 }
 
 /**
- * Devices on the blocked or tracked list at each of the given instants: a fold of the ledger. A
- * (device, status, reason, source, list) slot holds at an instant when its latest setting entry before
- * it is not lifted or replaced by a later entry before it, and has not expired by then.
+ * Devices on the blocked or tracked list at each of the given instants: the ledger's fold (fold.ts)
+ * in SQL. A (device, status, reason, source, list) slot holds at an instant when its latest setting
+ * entry before it is not lifted (a later lift of that status naming the reason or none, from the same
+ * source or the regulator, of the same list or of none) or replaced by a later setting of the same
+ * slot before it, and has not expired by then.
  */
 export function listSizes(status: 'blocked' | 'tracked', ends: SQL, group: SQL, filter: SQL): SQL {
   const setAction = status === 'blocked' ? 'block' : 'track';
   const liftAction = status === 'blocked' ? 'unblock' : 'untrack';
   return sql`with b(bucket, ends) as (values ${ends}),
-    s as (select e.seq, e.device_key, r.reason, e.source, coalesce(e.list, '') as list, e.recorded_at, e.expires_at,
-        e.reference
+    s as (select e.seq, e.device_key, r.reason, e.source, e.list, e.recorded_at, e.expires_at, e.reference
       from ledger_entry e cross join lateral unnest(e.reasons) as r(reason)
       where e.action = ${setAction} and e.device_key is not null),
     ev as (select b.bucket, s.device_key as item, s.reason, s.source,
@@ -241,8 +248,10 @@ export function listSizes(status: 'blocked' | 'tracked', ends: SQL, group: SQL, 
       from b join s on s.recorded_at < b.ends and (s.expires_at is null or s.expires_at > b.ends)
       left join case_report c on s.reference = 'case:' || c.reference
       where not exists (select 1 from ledger_entry l where l.device_key = s.device_key and l.seq > s.seq
-        and l.recorded_at < b.ends and l.source = s.source and coalesce(l.list, '') = s.list
-        and ((l.action = ${liftAction} and (cardinality(l.reasons) = 0 or s.reason = any(l.reasons)))
-          or (l.action = ${setAction} and s.reason = any(l.reasons)))))
+        and l.recorded_at < b.ends
+        and ((l.action = ${liftAction} and (cardinality(l.reasons) = 0 or s.reason = any(l.reasons))
+            and (l.source = s.source or l.source = 'regulator') and (l.list is null or l.list = s.list))
+          or (l.action = ${setAction} and s.reason = any(l.reasons) and l.source = s.source
+            and l.list is not distinct from s.list))))
     select bucket, ${group} as grp, count(distinct item)::float8 as value from ev where ${filter} group by 1, 2`;
 }
