@@ -33,6 +33,7 @@ import { PeerFollower } from './exchange/peers/follow.ts';
 import { registryIdOf } from './exchange/push/message.ts';
 import { LedgerPublisher } from './exchange/push/publisher.ts';
 import { PushSubscriber } from './exchange/push/subscriber.ts';
+import { registerInsightMetrics } from './insight/metrics.ts';
 import { Ledger } from './ledger/ledger.ts';
 import { foldNodes, verifyConsistency } from './ledger/merkle.ts';
 import { RemoteLedger } from './ledger/remote.ts';
@@ -294,6 +295,9 @@ async function startRegistry(config: Config, logger: Logger): Promise<RunningSys
     });
     indexMetrics(metrics, checks, () => follower);
     closers.push(startOperatorSync(ledger, config, logger));
+    registerInsightMetrics(metrics, store.db, {
+      onError: (error, source) => logger.warn({ err: error, source }, 'metrics'),
+    });
     if (config.nats.url) {
       // Optional push of each commit to check nodes; never on a commit's path (docs/follower-protocol.md).
       const publisher = new LedgerPublisher(ledger, {
