@@ -21,6 +21,11 @@ import { type MappingContext, mapEntry, type OriginSlot, type OriginState } from
 /** A peer's ledger as the follower reads it. */
 export interface PeerSource {
   head(): Promise<TreeHead>;
+  /**
+   * Long poll: resolves when the peer has a head beyond `after`, or after `waitMs` (its
+   * `/ledger/v1/head?after=&wait=`), so that a change there reaches us at once rather than next tick.
+   */
+  waitHead?(after: number, waitMs: number, signal: AbortSignal): Promise<void>;
   entries(start: number, limit: number): Promise<Entry[]>;
   consistency(first: number, second: number): Promise<Hash[]>;
 }
@@ -41,6 +46,10 @@ export class RemotePeerSource implements PeerSource {
   /** The head as signed; the follower checks the signature itself (and says so when it fails). */
   async head(): Promise<TreeHead> {
     return headFromJson((await this.json('/ledger/v1/head')) as TreeHeadJson);
+  }
+
+  async waitHead(after: number, waitMs: number, signal: AbortSignal): Promise<void> {
+    await this.remote.head({ after, waitMs, signal }).catch(() => {});
   }
 
   entries(start: number, limit: number): Promise<Entry[]> {
@@ -93,6 +102,12 @@ export class PeerFollower {
   private readonly directory: PeerDirectory;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | null = null;
+  private again = false;
+  private readonly abort = new AbortController();
+  /** Active peers and the size of their tree we hold, for the long polls. */
+  private readonly active = new Set<string>();
+  private readonly sizes = new Map<string, number>();
+  private readonly waiters = new Map<string, Promise<void>>();
   private stopped = false;
   /** Last problem written per peer, so that the same one is not written every round. */
   private readonly noted = new Map<string, string | null>();
@@ -108,20 +123,58 @@ export class PeerFollower {
   start(): void {
     const tick = () => {
       if (this.stopped) return;
-      if (!this.running)
-        this.running = this.roundAll().finally(() => {
-          this.running = null;
-        });
+      this.wake();
       this.timer = setTimeout(tick, this.options.intervalMs ?? 250);
       this.timer.unref();
     };
     tick();
   }
 
+  /** Runs a round now, or right after the one running (coalesced: one round at a time). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.roundAll().finally(() => {
+      this.running = null;
+      if (this.again) {
+        this.again = false;
+        this.wake();
+      }
+    });
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
+    this.abort.abort();
     if (this.timer) clearTimeout(this.timer);
     if (this.running) await this.running;
+    await Promise.all(this.waiters.values());
+  }
+
+  /**
+   * One long poll at a time per active peer (bounded: it ends when the peer is no longer active or
+   * the follower stops); each answer wakes a round.
+   */
+  private watch(peer: PeerRecord, source: PeerSource): void {
+    if (!source.waitHead || this.waiters.has(peer.id)) return;
+    const wait = source.waitHead.bind(source);
+    const loop = async () => {
+      while (!this.stopped && this.active.has(peer.id)) {
+        const started = Date.now();
+        await wait(this.sizes.get(peer.id) ?? 0, 20_000, this.abort.signal);
+        this.wake();
+        // An answer at once (unreachable, refused) must not spin: at most one request per interval.
+        const rest = (this.options.intervalMs ?? 250) - (Date.now() - started);
+        if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest).unref());
+      }
+    };
+    this.waiters.set(
+      peer.id,
+      loop().finally(() => this.waiters.delete(peer.id)),
+    );
   }
 
   /** One round over every active peer; problems are recorded per peer, never thrown. */
@@ -132,6 +185,8 @@ export class PeerFollower {
     } catch {
       return; // The database is away: the next tick tries again.
     }
+    this.active.clear();
+    for (const peer of peers) this.active.add(peer.id);
     for (const peer of peers) {
       if (this.stopped) return;
       try {
@@ -151,6 +206,8 @@ export class PeerFollower {
   async round(peer: PeerRecord): Promise<RoundResult> {
     const source =
       this.options.sourceOf?.(peer) ?? new RemotePeerSource(peer.url, peer.apiKey, peer.publicKeyPem);
+    this.sizes.set(peer.id, Math.max(peer.position, peer.verifiedHead?.size ?? 0));
+    this.watch(peer, source);
     const head = await source.head();
     if (!verifyHead(head, peer.publicKeyPem))
       return this.fail(
@@ -223,6 +280,7 @@ export class PeerFollower {
       frontier = next;
       this.options.onApplied?.(peer.id, position, added);
     }
+    this.sizes.set(peer.id, position);
     if (this.noted.get(peer.id) !== null) {
       this.noted.set(peer.id, null);
       await this.directory.note(peer.id, null, true);
