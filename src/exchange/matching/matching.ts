@@ -177,6 +177,40 @@ async function listedReasons(
   return out;
 }
 
+/** Lists up to this many devices keep their token table in memory between requests. */
+const CACHE_MAX_KEYS = 2_000_000;
+/** Token tables kept, one per (peer, secret, lists), the most recently used last. */
+const CACHE_TABLES = 4;
+const tokenTables = new Map<string, { size: number; byToken: Map<string, string> }>();
+
+/**
+ * Our listed device keys by their token for a peer. One HMAC per listed device, so a peer's batches at
+ * the same ledger position reuse the table: it is rebuilt only when the ledger has grown.
+ */
+async function tokensOfLists(
+  db: Executor,
+  peer: string,
+  secret: Buffer,
+  lists: readonly MatchList[],
+): Promise<Map<string, string>> {
+  const [state] = await query(db, sql`select size from ledger_state where id = 1`);
+  const size = Number(state?.size ?? 0);
+  const cacheKey = `${peer}|${secret.toString('hex')}|${lists.join(',')}`;
+  const cached = tokenTables.get(cacheKey);
+  tokenTables.delete(cacheKey);
+  if (cached && cached.size === size) {
+    tokenTables.set(cacheKey, cached);
+    return cached.byToken;
+  }
+  const byToken = new Map<string, string>();
+  for (const deviceKey of await listedKeys(db, lists)) byToken.set(matchToken(secret, deviceKey), deviceKey);
+  if (byToken.size <= CACHE_MAX_KEYS) {
+    tokenTables.set(cacheKey, { size, byToken });
+    while (tokenTables.size > CACHE_TABLES) tokenTables.delete(tokenTables.keys().next().value!);
+  }
+  return byToken;
+}
+
 /** Thrown when the caller may not match as the peer it names (403). */
 export class MatchAccessError extends Error {
   constructor(message: string) {
@@ -217,16 +251,18 @@ export async function answerMatch(
     throw new MatchAccessError(
       `peer ${peer} matches only with an API key of organisation ${key.organisationId}`,
     );
-  const wanted = new Set(tokens);
+  const byToken = await tokensOfLists(db, peer, key.secret, lists);
   const found = new Map<string, string>();
-  for (const deviceKey of await listedKeys(db, lists)) {
-    const token = matchToken(key.secret, deviceKey);
-    if (wanted.has(token)) found.set(token, deviceKey);
+  for (const token of tokens) {
+    const deviceKey = byToken.get(token);
+    if (deviceKey !== undefined) found.set(token, deviceKey);
   }
   const reasons = await listedReasons(db, [...found.values()], lists);
   const matches: MatchAnswer[] = [];
   for (const [token, deviceKey] of found) {
-    matches.push(answerFor(token, deviceKey, reasons.get(deviceKey) ?? [], key.reveal));
+    // A table built earlier at the same position may hold a reason that has since expired.
+    const listed = reasons.get(deviceKey);
+    if (listed) matches.push(answerFor(token, deviceKey, listed, key.reveal));
   }
   matches.sort((a, b) => (a.token < b.token ? -1 : 1));
   return { peer, lists, checked: tokens.length, matches };
