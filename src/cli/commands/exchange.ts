@@ -4,8 +4,10 @@
  * subcommands here, from its own file, so that the parts compose without editing one another.
  */
 import type { Command } from 'commander';
+import { auditCommands } from './audit.ts';
 import { exchangeFilesCommands } from './exchange-files.ts';
 import { exchangeMatchingCommands } from './exchange-matching.ts';
+import { exchangeOperatorCommands } from './exchange-operators.ts';
 import { peerCommands } from './peer.ts';
 
 export interface ExchangeGroups {
@@ -21,5 +23,7 @@ export function exchangeGroups(groups: ExchangeGroups): void {
   exchangeFilesCommands(groups.exchange);
   exchangeMatchingCommands(groups.exchange);
   peerCommands(groups.peer);
+  exchangeOperatorCommands(groups.exchange);
+  auditCommands(groups.audit);
   void groups;
 }
