@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMatch, setMatchKey } from '../../src/exchange/matching/matching.ts';
 import { MAX_TOKENS, matchToken } from '../../src/exchange/matching/tokens.ts';
 import { luhnDigit } from '../../src/identifiers/checkdigits.ts';
-import { createTestApp, type TestApp } from '../support/app.ts';
+import { createTestApp, TEST_ADMIN_KEY, type TestApp } from '../support/app.ts';
+import { runCli } from '../support/process.ts';
 
 const key = (n: number) => `35209900${String(n).padStart(6, '0')}`;
 const imei = (n: number) => `${key(n)}${luhnDigit(key(n))}`;
@@ -108,6 +109,48 @@ describe('pseudonymised matching (two registries, PostgreSQL)', () => {
     });
     expect(result.sent).toBe(6);
     expect(result.matches).toEqual([]);
+  });
+
+  it('runs from the openceir command through each registry’s admin API', async () => {
+    const cli = (server: string, ...args: string[]) =>
+      runCli([...args, '--server', server, '--api-key', TEST_ADMIN_KEY], {}, 60_000);
+    const made = await cli(a.base, 'exchange', 'match-key', 'b2', '--reveal', 'counterfeit', '--json');
+    expect(made.code).toBe(0);
+    const { secret } = JSON.parse(made.stdout) as { secret: string };
+    expect((await cli(b.base, 'exchange', 'match-key', 'a2', '--secret', secret, '--no-reveal')).code).toBe(
+      0,
+    );
+    const listed = await cli(a.base, 'exchange', 'match-key', 'x', '--list');
+    expect(listed.stdout).toContain('b2                   reveal counterfeit');
+    expect(listed.stdout).not.toContain(secret);
+    const match = await cli(
+      b.base,
+      'exchange',
+      'match',
+      a.base,
+      '--peer-id',
+      'a2',
+      '--as',
+      'b2',
+      '--list',
+      'blocked',
+      '--peer-api-key',
+      bKeyAtA,
+    );
+    // b2 is not bound to an organisation, so B's key may use it; A reveals counterfeit only.
+    expect(match.stderr).toBe('');
+    expect(match.stdout).toBe(
+      [
+        '5 tokens sent to a2; 3 on its lists',
+        `  ${key(1)}  matched (reason not revealed)`,
+        `  ${key(2)}  blocked (counterfeit)`,
+        `  ${key(3)}  blocked (counterfeit)`,
+        '',
+      ].join('\n'),
+    );
+    const refused = await cli(b.base, 'exchange', 'match-key', 'a3', '--secret', 'nothex');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('secret: must be 32 bytes as 64 hex digits');
   });
 
   it('refuses an oversized batch, bad tokens, unknown peers and other organisations', async () => {
