@@ -30,6 +30,8 @@ need_packages tshark nghttp2-client curl openssl erlang-base erlang-diameter erl
 # Real Chromium for the portal tests (playwright-core drives /usr/bin/chromium), with the Noto fonts
 # that draw Arabic and Chinese in the screenshots and give axe-core real text to measure.
 need_packages chromium fonts-noto-core fonts-noto-cjk
+# pdftoppm (poppler-utils) turns the first page of a PDF report into PNG, to check it was drawn.
+need_packages poppler-utils
 
 # NATS with JetStream for the ledger push (test/e2e/check-node-nats.test.ts), on loopback only.
 need_packages nats-server

@@ -134,6 +134,13 @@ describe('breakdown', () => {
     const ends = new Set(bars.map((b) => Math.round(num(b, 'x') + num(b, 'width'))));
     expect(ends.size).toBe(1);
     expect([...ends][0]).toBe(600 - 188);
+    // Labels sit right of the bars, their left edge against them: the end of right-to-left text
+    // (SVG reads text-anchor in the text's direction), as the end of left-to-right text is in LTR.
+    const svg = renderChart(byReason, { dir: 'rtl', width: 600 });
+    expect(svg).toContain('<text x="420" y="25" text-anchor="end" direction="rtl">stolen</text>');
+    expect(renderChart(byReason, { dir: 'ltr', width: 600 })).toContain(
+      '<text x="180" y="25" text-anchor="end" direction="ltr">stolen</text>',
+    );
   });
 });
 

@@ -90,7 +90,10 @@ export function svgRoot(
 ${body}</svg>`;
 }
 
-/** Text that reads in the page's direction. */
+/**
+ * Text that reads in the page's direction. `anchor` is physical, as `Mirror.anchor` gives it (start:
+ * the left edge at x); SVG reads text-anchor in the text's own direction, so right-to-left text swaps.
+ */
 export function label(
   x: number,
   y: number,
@@ -99,7 +102,8 @@ export function label(
   dir: Direction,
   extra = '',
 ): string {
-  return `<text x="${x}" y="${y}" text-anchor="${anchor}" direction="${dir}"${extra}>${escapeXml(text)}</text>`;
+  const logical = dir === 'rtl' && anchor !== 'middle' ? (anchor === 'start' ? 'end' : 'start') : anchor;
+  return `<text x="${x}" y="${y}" text-anchor="${logical}" direction="${dir}"${extra}>${escapeXml(text)}</text>`;
 }
 
 /** A number: always left to right, whatever the page's direction. */
