@@ -14,7 +14,7 @@ import { htmlToPdf, PdfError } from '../../src/insight/render/pdf.ts';
 import { type PrintableDocument, printableHtml } from '../../src/insight/render/printable.ts';
 import { ARTIFACTS } from '../support/browser.ts';
 
-export interface Raster {
+interface Raster {
   readonly width: number;
   readonly height: number;
   /** Pixels whose darkest channel is below 230 of 255. */
@@ -24,7 +24,7 @@ export interface Raster {
 }
 
 /** Reads an 8-bit grey, RGB or RGBA PNG (what pdftoppm writes), PNG spec §7–9 (filters 0–4). */
-export function readPng(data: Buffer): Raster {
+function readPng(data: Buffer): Raster {
   if (!data.subarray(0, 8).equals(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10])))
     throw new Error('not a PNG');
   let offset = 8;
@@ -83,7 +83,7 @@ export function readPng(data: Buffer): Raster {
 }
 
 /** The first page of a PDF as PNG at 60 dpi, read back. */
-export function firstPage(pdf: string, name: string): Raster {
+function firstPage(pdf: string, name: string): Raster {
   mkdirSync(ARTIFACTS, { recursive: true });
   const prefix = path.join(ARTIFACTS, name);
   execFileSync('pdftoppm', ['-f', '1', '-l', '1', '-r', '60', '-png', '-singlefile', pdf, prefix], {
