@@ -101,7 +101,8 @@ export function timeSeriesChart(chart: ChartData, options: DrawOptions): string 
   );
 
   if (chart.kind === 'bar') {
-    const group = band * 0.8;
+    // Wide enough to see, never a slab: at most 48 units a bar.
+    const group = Math.min(band * 0.8, 48 * chart.series.length);
     const barWidth = group / chart.series.length;
     chart.series.forEach((series, s) => {
       const bars = series.values.map((value, i) => {
