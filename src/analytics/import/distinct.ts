@@ -1,7 +1,9 @@
 /**
  * Distinct IMEIs, IMSIs and MSISDNs per day of a file, for the historic checks, in bounded memory:
- * exact sets while the file's distinct values stay under a budget, then HyperLogLog sketches
- * (fed from the first row, so the switch loses nothing). DIRBS counts these with HLL throughout.
+ * exact sets while the file's distinct values stay under a budget, then HyperLogLog sketches. The
+ * sketches are filled from the exact sets at the switch: a sketch depends only on the set of values
+ * it saw, not on their order or repeats, so the switch loses nothing, and a file that stays under
+ * the budget never hashes a value. DIRBS counts these with HLL throughout.
  */
 import { HyperLogLog } from './hll.ts';
 
@@ -60,19 +62,27 @@ export class DailyDistinctCounter {
     for (const kind of KINDS) {
       const value = values[kind];
       if (value === null) continue;
-      day.sketches[kind].add(value);
-      if (this.exact) {
-        const set = day.exact[kind];
-        const before = set.size;
-        set.add(value);
-        if (set.size > before && ++this.exactEntries > this.exactLimit) this.dropExact();
+      if (!this.exact) {
+        day.sketches[kind].add(value);
+        continue;
       }
+      const set = day.exact[kind];
+      const before = set.size;
+      set.add(value);
+      if (set.size > before && ++this.exactEntries > this.exactLimit) this.dropExact();
     }
   }
 
+  /** Moves every day's exact sets into its sketches and counts with the sketches from now on. */
   private dropExact(): void {
     this.exact = false;
-    for (const day of this.days.values()) for (const kind of KINDS) day.exact[kind].clear();
+    for (const day of this.days.values()) {
+      for (const kind of KINDS) {
+        const sketch = day.sketches[kind];
+        for (const value of day.exact[kind]) sketch.add(value);
+        day.exact[kind].clear();
+      }
+    }
   }
 
   summary(): DistinctSummary {
