@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../support/process.ts';
+import { runCli, startSystemProcess } from '../support/process.ts';
 
 describe('analytics list imports CLI [pglite + duckdb]', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'openceir-analytics-lists-cli-'));
@@ -121,6 +121,29 @@ describe('analytics list imports CLI [pglite + duckdb]', () => {
     expect(missing.stderr).toContain('file: the subscribers list needs column imsi');
   });
 
+  it('maps the DIRBS delta switches onto the ledger lists, and gsma-tac onto the TAC import', {
+    timeout: 300_000,
+  }, async () => {
+    const delta = write('stolen-delta.csv', ['imei,reporting_date,change_type', `${imei(5)},20260105,add`]);
+    const checked = await runCli(['analytics', 'import', 'stolen', delta, '--delta'], env, 60_000);
+    expect(checked.code).toBe(1);
+    expect(checked.stdout).toContain(`  line 2, imei: ${imei(5)} is already on the stolen list (add)\n`);
+    const unchecked = await runCli(
+      ['analytics', 'import', 'stolen', delta, '--delta', '--disable-delta-adds-check'],
+      env,
+      60_000,
+    );
+    expect(unchecked.code).toBe(0);
+    expect(unchecked.stdout).toMatch(/1 unchanged\nnothing to change\n$/);
+    const gsma = write('gsma.txt', [
+      'TAC|Marketing Name|Manufacturer|Bands|Allocation Date|Model Name|Device Type',
+      '35209900|Acme One|Acme Devices Ltd|GSM 900,LTE FDD BAND 3|26-Apr-2016|A1|Smartphone',
+    ]);
+    const tacs = await runCli(['analytics', 'import', 'gsma-tac', gsma], env, 60_000);
+    expect(tacs.stderr).toBe('');
+    expect(tacs.stdout).toMatch(/^gsma TAC file: 1 rows, 0 bad; 1 added, /);
+  });
+
   it('classification reads the imported lists', { timeout: 300_000 }, async () => {
     const run = await runCli(['analytics', 'classify', '--curr-date', '20260131', '--json'], env, 60_000);
     expect(run.stderr).toBe('');
@@ -145,5 +168,47 @@ describe('analytics list imports CLI [pglite + duckdb]', () => {
     ]);
     expect(await matched('unassociated')).toMatchObject([{ imeiNorm: imei(9) }]);
     expect(await matched('stolen')).toMatchObject([{ imeiNorm: imei(5) }]);
+  });
+});
+
+describe('analytics list imports while a server holds the embedded database', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'openceir-analytics-lists-server-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('ledger lists go through its API; what the API cannot take is refused, not ignored', {
+    timeout: 300_000,
+  }, async () => {
+    const env = {
+      OPENCEIR_DATA_DIR: path.join(dir, 'data'),
+      OPENCEIR_HTTP_PORT: '0',
+      OPENCEIR_SBI_PORT: '0',
+      OPENCEIR_DIAMETER_PORT: '0',
+      OPENCEIR_SMS_SIMULATOR_PORT: '0',
+      OPENCEIR_DEMO: '0',
+      DATABASE_URL: '',
+    };
+    const stolen = path.join(dir, 'stolen.csv');
+    writeFileSync(stolen, 'imei,change_type\n35209900176148,add\n');
+    const subscribers = path.join(dir, 'subscribers.csv');
+    writeFileSync(subscribers, 'uid,imsi\nNID-1,639020000000001\n');
+    const system = await startSystemProcess(env, 120_000);
+    try {
+      const cliEnv = { ...env, OPENCEIR_HTTP_PORT: new URL(system.url).port };
+      const listed = await runCli(['analytics', 'import', 'stolen', stolen, '--delta'], cliEnv, 60_000);
+      expect(listed.stderr).toBe('');
+      expect(listed.stdout).toContain('committed 1 ledger entries');
+      const switched = await runCli(
+        ['analytics', 'import', 'stolen', stolen, '--delta', '--disable-delta-adds-check'],
+        cliEnv,
+        60_000,
+      );
+      expect(switched.code).toBe(1);
+      expect(switched.stderr).toContain('--disable-delta-*-check: needs the database itself');
+      const own = await runCli(['analytics', 'import', 'subscribers', subscribers], cliEnv, 60_000);
+      expect(own.code).toBe(1);
+      expect(own.stderr).toContain('database: the running server holds the embedded database');
+    } finally {
+      expect((await system.stop()).code).toBe(0);
+    }
   });
 });
