@@ -120,7 +120,7 @@ describe('pseudonymised matching (two registries, PostgreSQL)', () => {
     expect((await cli(b.base, 'exchange', 'match-key', 'a2', '--secret', secret, '--no-reveal')).code).toBe(
       0,
     );
-    const listed = await cli(a.base, 'exchange', 'match-key', 'x', '--list');
+    const listed = await cli(a.base, 'exchange', 'match-key', '--list');
     expect(listed.stdout).toContain('b2                   reveal counterfeit');
     expect(listed.stdout).not.toContain(secret);
     const match = await cli(

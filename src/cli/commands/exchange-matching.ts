@@ -68,7 +68,7 @@ export function exchangeMatchingCommands(exchange: Command): void {
       .description(
         'create or change the secret shared with a peer for pseudonymised matching; prints it (give it to the peer out of band)',
       )
-      .argument('<peer-id>', 'our id for the peer registry')
+      .argument('[peer-id]', 'our id for the peer registry (not with --list)')
       .option('--secret <hex>', 'set this secret (64 hex digits) agreed with the peer')
       .option('--rotate', 'replace the secret with a new random one')
       .option(
@@ -85,7 +85,7 @@ export function exchangeMatchingCommands(exchange: Command): void {
       .option('--remove', 'forget the peer’s match key'),
   ).action(
     (
-      peerId: string,
+      peerId: string | undefined,
       options: CommonOptions & {
         secret?: string;
         rotate?: boolean;
@@ -117,6 +117,7 @@ export function exchangeMatchingCommands(exchange: Command): void {
           );
           return;
         }
+        if (peerId === undefined) throw new MatchInputError('peer-id', 'name the peer, or pass --list');
         const path = `/api/v1/exchange/match-keys/${encodeURIComponent(peerId)}`;
         if (options.remove) {
           const removed =
