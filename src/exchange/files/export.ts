@@ -200,6 +200,7 @@ export async function exportOperatorFiles(ledger: Ledger, request: ExportRequest
         ...files,
         { name: MANIFEST_FILE, sha256: sha256Hex(bytes) },
         { name: SIGNATURE_FILE, sha256: sha256Hex(signature) },
+        { name: PUBLIC_KEY_FILE, sha256: sha256Hex(ledger.signer.publicKeyPem) },
       ]),
     );
     checkTarget(target);

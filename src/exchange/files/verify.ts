@@ -20,6 +20,7 @@ import {
   SIGNATURE_FILE,
   SUMS_FILE,
   sha256Hex,
+  sumsText,
 } from './manifest.ts';
 
 export interface Check {
@@ -168,21 +169,29 @@ function checkFiles(c: Checker, dir: string, manifest: Manifest): Map<string, st
   return actual;
 }
 
-/** What is wrong with SHA256SUMS against the files' actual hashes, or null. */
+/**
+ * What is wrong with SHA256SUMS, or null. It must be exactly what export writes for these hashes
+ * (text mode, manifest order), so that no byte of it can change unnoticed although it is not signed.
+ */
 function sumsProblem(dir: string, hashes: Map<string, string>): string | null {
   const file = path.join(dir, SUMS_FILE);
   if (!existsSync(file)) return 'missing';
-  const listed = new Map<string, string>();
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (line === '') continue;
-    const match = /^([0-9a-f]{64}) [ *](.+)$/.exec(line);
-    if (!match) return `not a sha256sum line: ${line.slice(0, 80)}`;
-    listed.set(match[2]!, match[1]!);
-  }
-  for (const [name, hash] of hashes) {
-    if (listed.get(name) !== hash) return `the line for ${name} does not match the file`;
+  const expected = sumsText([...hashes].map(([name, sha256]) => ({ name, sha256 }))).split('\n');
+  const lines = readFileSync(file, 'utf8').split('\n');
+  for (let i = 0; i < Math.max(expected.length, lines.length); i++) {
+    if (lines[i] !== expected[i])
+      return `line ${i + 1} must read "${expected[i] ?? '(end of file)'}" for the files as they are`;
   }
   return null;
+}
+
+/** The directory's key file must be the exact SPKI PEM of the key used (the pinned one, if any). */
+function keyFileProblem(dir: string, key: KeyObject, pinned: boolean): string | null {
+  const file = path.join(dir, PUBLIC_KEY_FILE);
+  if (!existsSync(file)) return 'missing';
+  const canonical = key.export({ type: 'spki', format: 'pem' }).toString();
+  if (readFileSync(file, 'utf8') === canonical) return null;
+  return pinned ? 'is not the pinned key' : 'is not an SPKI PEM as export writes it';
 }
 
 export async function verifyDirectory(dir: string, options: VerifyOptions = {}): Promise<VerifyReport> {
@@ -204,6 +213,10 @@ export async function verifyDirectory(dir: string, options: VerifyOptions = {}):
   if (!existsSync(manifestFile)) {
     c.fail(MANIFEST_FILE, 'present', 'missing');
     return done(null, key, pinned);
+  }
+  if (key) {
+    const problem = keyFileProblem(dir, key, pinned);
+    if (problem !== null) c.fail(PUBLIC_KEY_FILE, 'public key', problem);
   }
   const bytes = readFileSync(manifestFile);
   const sigFile = path.join(dir, SIGNATURE_FILE);
@@ -259,6 +272,8 @@ export async function verifyDirectory(dir: string, options: VerifyOptions = {}):
   const hashes = checkFiles(c, dir, manifest);
   hashes.set(MANIFEST_FILE, sha256Hex(bytes));
   if (existsSync(sigFile)) hashes.set(SIGNATURE_FILE, sha256Hex(readFileSync(sigFile)));
+  const keyFile = path.join(dir, PUBLIC_KEY_FILE);
+  if (existsSync(keyFile)) hashes.set(PUBLIC_KEY_FILE, sha256Hex(readFileSync(keyFile)));
   const sums = sumsProblem(dir, hashes);
   if (sums === null) c.pass(SUMS_FILE, 'hashes', `${hashes.size} files`);
   else c.fail(SUMS_FILE, 'hashes', sums);
