@@ -54,6 +54,8 @@ export interface Config {
     readonly appealDays: number;
     readonly suspendOverdueAppeals: boolean;
   };
+  /** Open statistics: counts below `minCell` are withheld (docs/statistics.md). */
+  readonly openData: { readonly minCell: number };
   readonly staff: { readonly sessionHours: number };
   readonly sms: {
     readonly smscUrl: string | null;
@@ -264,6 +266,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
   if (typeof nats === 'string' && !/^nats:\/\/[^/:\s]+(:\d{1,5})?$/.test(nats)) {
     problems.push(`nats.url must be nats://host:port; got ${nats}`);
   }
+  if (values.get('open_data.min_cell') === 0) problems.push('open_data.min_cell must be 1 or more');
   if (problems.length > 0) throw new ConfigError(problems);
   const get = <T extends Value>(key: SettingKey) => values.get(key) as T;
   const dataDir = path.resolve(cwd, get<string | null>('data_dir') ?? './data');
@@ -321,6 +324,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
       appealDays: get<number>('cases.appeal_days'),
       suspendOverdueAppeals: get<boolean>('cases.suspend_overdue_appeals'),
     },
+    openData: { minCell: get<number>('open_data.min_cell') },
     staff: { sessionHours: get<number>('staff.session_hours') },
     sms: {
       smscUrl: get<string | null>('sms.smsc_url'),

@@ -328,6 +328,14 @@ export const SETTINGS = [
     description: 'When an appeal is overdue, suspend the block to tracked until it is decided.',
   },
   {
+    key: 'open_data.min_cell',
+    env: 'OPENCEIR_OPEN_DATA_MIN_CELL',
+    type: 'integer',
+    default: 10,
+    description:
+      'Open statistics: counts below this are withheld, with further cells so none can be derived (docs/statistics.md).',
+  },
+  {
     key: 'staff.session_hours',
     env: 'OPENCEIR_STAFF_SESSION_HOURS',
     type: 'integer',

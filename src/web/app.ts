@@ -32,6 +32,7 @@ import { healthRoutes } from './routes/health.ts';
 import { identifierRoutes } from './routes/identifiers.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { openDataRoutes } from './routes/open-data.ts';
 import { portalRoutes } from './routes/public.ts';
 import { casePortalRoutes } from './routes/public-cases.ts';
 import { ruleRoutes } from './routes/rules.ts';
@@ -182,6 +183,10 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
     },
     { name: 'demo', description: 'Demo only: the built-in SMSC simulator’s handset' },
     {
+      name: 'open data',
+      description: 'Public statistics: aggregated, small cells suppressed, versioned schema',
+    },
+    {
       name: 'exchange',
       description: 'Exchange with operators and peer registries: matching, files, sync, audit',
     },
@@ -201,6 +206,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   fileRoutes(app, context);
   ledgerRoutes(app, context);
   exchangeMatchingRoutes(app, context);
+  openDataRoutes(app, context);
   exchangePeerRoutes(app, context);
   exchangeOperatorRoutes(app, context);
   if (context.smsSimulator) demoPhoneRoutes(app, context.smsSimulator, context.config.sms.shortCode);
