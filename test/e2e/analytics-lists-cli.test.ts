@@ -3,13 +3,17 @@
  * engines (PGlite registry, DuckDB analytics): the subscribers registration, device association and
  * stolen lists go in under their analytics names, and classification then reads them — a device
  * used by three registered subscribers a day matches daily_avg_uid, the one device nobody is
- * associated with matches not_on_association_list, the stolen one matches stolen_list.
+ * associated with matches not_on_association_list, the stolen one matches stolen_list. An import
+ * killed half way (PostgreSQL) leaves nothing, and runs again whole.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, startSystemProcess } from '../support/process.ts';
+import { BIN, runCli, startSystemProcess } from '../support/process.ts';
+import { createTestDatabase } from '../support/stores.ts';
 
 describe('analytics list imports CLI [pglite + duckdb]', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'openceir-analytics-lists-cli-'));
@@ -209,6 +213,79 @@ describe('analytics list imports while a server holds the embedded database', ()
       expect(own.stderr).toContain('database: the running server holds the embedded database');
     } finally {
       expect((await system.stop()).code).toBe(0);
+    }
+  });
+});
+
+describe('analytics list import killed half way [postgres]', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'openceir-analytics-lists-kill-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('leaves nothing of the file, and the same command again imports it whole', {
+    timeout: 600_000,
+  }, async () => {
+    const database = await createTestDatabase();
+    const client = new pg.Client({ connectionString: database.url });
+    try {
+      const env = {
+        OPENCEIR_DATA_DIR: path.join(dir, 'data'),
+        OPENCEIR_DEMO: '0',
+        DATABASE_URL: database.url,
+      };
+      const small = path.join(dir, 'small.csv');
+      writeFileSync(small, 'uid,imsi\nNID-0,639020000000000\n');
+      expect((await runCli(['analytics', 'import', 'subscribers', small], env, 120_000)).code).toBe(0);
+      const rows = 200_000;
+      const big = path.join(dir, 'big.csv');
+      const lines = ['uid,imsi'];
+      for (let i = 0; i < rows; i++) lines.push(`NID-${i},63902${String(i).padStart(10, '0')}`);
+      writeFileSync(big, `${lines.join('\n')}\n`);
+
+      await client.connect();
+      const inserting = async () =>
+        (
+          await client.query(
+            `select count(*)::int as n from pg_stat_activity where datname = current_database()
+             and pid <> pg_backend_pid() and state in ('active', 'idle in transaction')
+             and query like '%insert into "analytics_subscriber"%'`,
+          )
+        ).rows[0].n as number;
+      const child = spawn(process.execPath, [BIN, 'analytics', 'import', 'subscribers', big], {
+        env: { ...process.env, ...env },
+        stdio: 'ignore',
+      });
+      const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+        child.on('close', (_code, signal) => resolve(signal)),
+      );
+      // Kill it while its transaction is writing rows (bounded: 5 minutes of 20 ms polls).
+      let seen = false;
+      for (let i = 0; i < 15_000 && !seen && child.exitCode === null; i++) {
+        seen = (await inserting()) > 0;
+        if (!seen) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(seen).toBe(true);
+      child.kill('SIGKILL');
+      expect(await exited).toBe('SIGKILL');
+      for (let i = 0; i < 1_500 && (await inserting()) > 0; i++)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+
+      const count = async (table: string) =>
+        (await client.query(`select count(*)::int as n from ${table}`)).rows[0].n as number;
+      expect(await count('analytics_subscriber')).toBe(1);
+      expect(await count('analytics_list_import')).toBe(1);
+
+      const again = await runCli(['analytics', 'import', 'subscribers', big, '--json'], env, 300_000);
+      expect(JSON.parse(again.stdout)).toMatchObject({
+        outcome: 'imported',
+        rows,
+        adds: rows - 1,
+        unchanged: 1,
+      });
+      expect(await count('analytics_subscriber')).toBe(rows);
+      expect(await count('analytics_list_import')).toBe(2);
+    } finally {
+      await client.end().catch(() => {});
+      await database.drop();
     }
   });
 });
