@@ -92,7 +92,10 @@ export class OperatorDeliveries {
     );
   }
 
-  /** Sets the webhook and returns the new secret (shown once). Delivery resumes from where it stood. */
+  /**
+   * Sets the webhook and returns the new secret (shown once). Delivery resumes from where it stood,
+   * or from the acknowledged position when the operator has pulled further.
+   */
   async setWebhook(
     operatorId: string,
     url: string,
@@ -103,6 +106,7 @@ export class OperatorDeliveries {
     await this.ensure(operator);
     await this.db.execute(sql`
       update operator_delivery set webhook_url = ${parsed}, webhook_secret = ${secret}, attempts = 0,
+        delivered_position = greatest(delivered_position, acknowledged_position),
         last_error = null, next_attempt_at = null, updated_at = now()
       where operator_id = ${operator}`);
     return { operator, url: parsed, secret };

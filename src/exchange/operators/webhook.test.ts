@@ -33,6 +33,10 @@ class Receiver {
   refused = 0;
   badSignatures = 0;
   failNext = 0;
+  /** Applies the next batches but answers only after this long (a 2xx lost to the sender's timeout). */
+  slowNext = 0;
+  slowMs = 0;
+  duplicates = 0;
   private server!: http.Server;
   url = '';
 
@@ -75,6 +79,12 @@ class Receiver {
         for (const change of batch.changes) {
           if (this.applied.length === 0 || change.position > this.applied.at(-1)!)
             this.applied.push(change.position);
+          else this.duplicates++;
+        }
+        if (this.slowNext > 0) {
+          this.slowNext--;
+          setTimeout(() => response.writeHead(204).end(), this.slowMs);
+          return;
         }
         response.writeHead(204).end();
       });
@@ -242,6 +252,40 @@ describeStores('operator webhook', (store) => {
     expect(receiver.applied).toEqual(expected);
   });
 
+  it('sends a batch again when its 2xx is lost; the receiver drops the duplicates by position', async () => {
+    const count = receiver.batches.length;
+    await append([block(200), block(201), block(202)], () => true);
+    receiver.slowNext = 1;
+    receiver.slowMs = 600;
+    const failures: string[] = [];
+    const worker = new WebhookWorker(ledger, deliveries, {
+      batchSize: 10,
+      timeoutMs: 200,
+      backoff: { baseMs: 20, maxMs: 50 },
+      idleMs: 100,
+      onError: (error) => failures.push((error as Error).message),
+    }).start();
+    try {
+      await until('the new entries', () => receiver.applied.length === expected.length);
+      await until(
+        'the delivered position',
+        async () => Number((await deliveries.row('alpha'))?.delivered_position) === (await ledger.size()),
+      );
+    } finally {
+      await worker.stop();
+    }
+    // The same batch twice, same positions: applied once.
+    const first = receiver.batches[count]!;
+    expect(receiver.batches.slice(count).map((b) => [b.from, b.next])).toEqual([
+      [first.from, first.next],
+      [first.from, first.next],
+    ]);
+    expect(receiver.duplicates).toBe(3);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatch(/could not be reached/);
+    expect(receiver.applied).toEqual(expected);
+  });
+
   it('backs off exponentially with jitter, bounded', () => {
     const backoff = { baseMs: 1000, maxMs: 300_000 };
     expect(retryDelayMs(1, backoff, 0)).toBe(500);
@@ -249,6 +293,14 @@ describeStores('operator webhook', (store) => {
     expect(retryDelayMs(4, backoff, 1)).toBe(8000);
     expect(retryDelayMs(40, backoff, 1)).toBe(300_000);
     expect(retryDelayMs(40, backoff, 0)).toBe(150_000);
+  });
+
+  it('a new webhook starts where the operator has pulled to, not from 0', async () => {
+    await deliveries.acknowledge('gamma', 5);
+    await deliveries.setWebhook('gamma', receiver.url);
+    expect(Number((await deliveries.row('gamma'))?.delivered_position)).toBe(5);
+    expect(await deliveries.removeWebhook('gamma')).toBe(true);
+    expect(await deliveries.removeWebhook('gamma')).toBe(false);
   });
 
   it('checks its inputs', async () => {
