@@ -71,16 +71,18 @@ describe('exchange topology: two registries, two check nodes, an operator consum
   }, async () => {
     const [dbA, dbB] = await Promise.all([createTestDatabase(), createTestDatabase()]);
     databases.push(dbA, dbB);
+    // The CLI shares A's data directory: A's ledger signing key is there.
+    const dirA = dataDir();
     const registryEnv = (database: TestDatabase, key: string) => ({
       OPENCEIR_ROLE: 'registry',
       DATABASE_URL: database.url,
       OPENCEIR_HTTP_PORT: '0',
-      OPENCEIR_DATA_DIR: dataDir(),
+      OPENCEIR_DATA_DIR: database === dbA ? dirA : dataDir(),
       OPENCEIR_ADMIN_API_KEY: key,
       OPENCEIR_DEMO: 'false',
     });
     const [a, b] = await Promise.all([start(registryEnv(dbA, A_KEY)), start(registryEnv(dbB, B_KEY))]);
-    const cliA = { DATABASE_URL: dbA.url, OPENCEIR_DATA_DIR: dataDir() };
+    const cliA = { DATABASE_URL: dbA.url, OPENCEIR_DATA_DIR: dirA };
 
     // The agreement: B's ledger key, exchanged out of band, and A's trust policy for B.
     const work = dataDir();
