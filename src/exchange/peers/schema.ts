@@ -37,6 +37,10 @@ export const peer = pgTable('peer', {
   headTimestampMs: int8('head_timestamp_ms'),
   headSignature: bytea('head_signature'),
   lastContact: timestamp('last_contact', { withTimezone: true, precision: 3 }),
+  /** How we read it: `ledger` (its whole /ledger/v1 API) or `feed` (its /exchange/v1/feed for us). */
+  via: text('via').notNull().default('ledger'),
+  /** SHA-256 (hex) of the key we issued it to read our feed; null: it has none. */
+  feedKeyHash: text('feed_key_hash').unique(),
   createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
 });
 
