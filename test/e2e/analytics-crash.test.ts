@@ -1,8 +1,11 @@
 /**
  * Acceptance of issue 6 ("killing the import half way and running it again yields the same state as
  * one clean import"), on both engines as an operator runs them: the real `openceir analytics import
- * operator` in a child process, SIGKILLed at several points drawn from a seeded generator within the
- * clean import's duration, then run again to completion. The engine's whole state is compared with a
+ * operator` in a child process, SIGKILLed at points drawn from a seeded generator within the clean
+ * import's duration, and as soon as each phase that leaves something behind is seen from outside
+ * (DuckDB: the Parquet file being written, then renamed while the upserts run; PostgreSQL: the
+ * staging and the upsert statements in pg_stat_activity), so that a slow or loaded machine still
+ * kills it in each; then run again to completion. The engine's whole state is compared with a
  * clean import into a fresh data directory or database: every analytics table sorted, the import
  * records without their time, and on DuckDB the Parquet partitions (exactly one per import, the same
  * rows, no `*.tmp`) and no staging table left behind. The second of two files is killed too, so an
@@ -16,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { getTableName, is } from 'drizzle-orm';
 import { PgTable } from 'drizzle-orm/pg-core';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Country, writeOperatorFile } from '../../bench/support/country.ts';
 import { DuckDbEngine } from '../../src/analytics/engines/duckdb.ts';
@@ -27,9 +31,9 @@ import { BIN } from '../support/process.ts';
 import { createTestDatabase, type TestDatabase } from '../support/stores.ts';
 
 const SEED = Number(process.env.OPENCEIR_CRASH_SEED ?? 6);
-/** Kill rounds on the first file, then on the second. */
-const ROUNDS_FIRST = 3;
-const ROUNDS_SECOND = 2;
+/** Kill rounds at random times on the first file, then on the second (phase kills come on top). */
+const ROUNDS_FIRST = 2;
+const ROUNDS_SECOND = 1;
 const RUN_TIMEOUT_MS = 60_000;
 
 /** mulberry32: a small seeded generator, so that a failing round can be replayed. */
@@ -51,8 +55,12 @@ interface Run {
   readonly output: string;
 }
 
-/** Runs `openceir <args>`; with `killAfterMs`, SIGKILLs it then (if it is still running). */
-function run(args: string[], env: NodeJS.ProcessEnv, killAfterMs: number | null = null): Promise<Run> {
+/** When to SIGKILL a run: after a delay, or as soon as a phase of the import is observed. */
+type Kill = { readonly afterMs: number } | { readonly when: () => Promise<boolean> } | null;
+const POLL_MS = 20;
+
+/** Runs `openceir <args>`; SIGKILLs it as `kill` says (if it is still running then). */
+function run(args: string[], env: NodeJS.ProcessEnv, kill: Kill = null): Promise<Run> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child: ChildProcess = spawn(process.execPath, [BIN, ...args], {
@@ -60,19 +68,34 @@ function run(args: string[], env: NodeJS.ProcessEnv, killAfterMs: number | null 
       stdio: 'pipe',
     });
     let output = '';
+    let running = true;
     child.stdout!.on('data', (chunk) => {
       output += chunk;
     });
     child.stderr!.on('data', (chunk) => {
       output += chunk;
     });
-    const killer = killAfterMs === null ? null : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    const killer = kill && 'afterMs' in kill ? setTimeout(() => child.kill('SIGKILL'), kill.afterMs) : null;
+    if (kill && 'when' in kill) {
+      // Polls while the child runs: bounded by its life, itself bounded by the guard below.
+      const poll = async () => {
+        while (running) {
+          if (await kill.when()) {
+            child.kill('SIGKILL');
+            return;
+          }
+          await new Promise((wake) => setTimeout(wake, POLL_MS));
+        }
+      };
+      poll().catch(reject);
+    }
     const guard = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`openceir ${args.join(' ')} did not finish in ${RUN_TIMEOUT_MS} ms\n${output}`));
     }, RUN_TIMEOUT_MS);
     child.on('error', reject);
     child.on('close', (code, signal) => {
+      running = false;
       if (killer) clearTimeout(killer);
       clearTimeout(guard);
       resolve({ code, signal, ms: performance.now() - started, output });
@@ -125,6 +148,12 @@ interface Target {
   state(): Promise<unknown>;
   /** What a killed run left behind, in a few words (printed with the kill times). */
   leftovers(): Promise<string>;
+  /**
+   * Phases of an import seen from outside, to kill it in each whatever the machine's speed; `done`
+   * is the number of files imported before this one.
+   */
+  phases(done: number): { readonly name: string; reached(): Promise<boolean> }[];
+  close(): Promise<void>;
 }
 
 interface EngineCase {
@@ -184,6 +213,20 @@ const DUCKDB: EngineCase = {
           await engine.close();
         }
       },
+      phases(done) {
+        const triplets = path.join(dir, 'analytics', 'triplets');
+        return [
+          {
+            name: 'writing its Parquet partition',
+            reached: async () => filesUnder(triplets).some((f) => f.endsWith('.tmp')),
+          },
+          {
+            name: 'upserting (partition renamed, import not recorded yet)',
+            reached: async () => filesUnder(triplets).filter((f) => f.endsWith('.parquet')).length > done,
+          },
+        ];
+      },
+      async close() {},
     };
   },
 };
@@ -198,6 +241,16 @@ const POSTGRES: EngineCase = {
   async target(dir) {
     const database = await createTestDatabase();
     databases.push(database);
+    // Sees the import's statements from another session (pg_stat_activity).
+    const watcher = new pg.Client({ connectionString: database.url });
+    await watcher.connect();
+    const busy = (statement: string) => async () => {
+      const found = await watcher.query(
+        "select 1 from pg_stat_activity where datname = current_database() and state = 'active' and query like $1",
+        [`%${statement}%`],
+      );
+      return (found.rowCount ?? 0) > 0;
+    };
     return {
       env: { OPENCEIR_DATA_DIR: dir, OPENCEIR_ANALYTICS_ENGINE: 'postgres', DATABASE_URL: database.url },
       async state() {
@@ -222,6 +275,15 @@ const POSTGRES: EngineCase = {
         } finally {
           await store.close();
         }
+      },
+      phases() {
+        return [
+          { name: 'staging its rows', reached: busy('insert into stage_') },
+          { name: 'upserting the monthly triplets', reached: busy('insert into monthly_triplet') },
+        ];
+      },
+      async close() {
+        await watcher.end();
       },
     };
   },
@@ -302,12 +364,21 @@ describe.each([DUCKDB, POSTGRES])('analytics import killed half way [$name]', (e
         const from = 0.8 * startup;
         const span = Math.max(0, cleanRuns[f]!.ms - from);
         const at = Math.round(from + (span * (round + random())) / rounds);
-        const killed = await run(importArgs(file), envOf(crashed), at);
+        const killed = await run(importArgs(file), envOf(crashed), { afterMs: at });
         report.push(
           `file ${f + 1} round ${round + 1}: kill at ${at} ms of ${Math.round(cleanRuns[f]!.ms)} ms: ` +
             (killed.signal === 'SIGKILL'
               ? `killed, left ${await crashed.leftovers()}`
               : `finished first (code ${killed.code})`),
+        );
+      }
+      for (const phase of crashed.phases(f)) {
+        const killed = await run(importArgs(file), envOf(crashed), { when: phase.reached });
+        report.push(
+          `file ${f + 1}: kill while ${phase.name}: ` +
+            (killed.signal === 'SIGKILL'
+              ? `killed at ${Math.round(killed.ms)} ms, left ${await crashed.leftovers()}`
+              : `not seen, finished (code ${killed.code})`),
         );
       }
       const again = await run(importArgs(file), envOf(crashed));
@@ -325,10 +396,12 @@ describe.each([DUCKDB, POSTGRES])('analytics import killed half way [$name]', (e
       }
       expect(state).toEqual(cleanStates[f]);
     }
+    await clean.close();
+    await crashed.close();
     console.log(
       `[${engineCase.name}] seed ${SEED}, start-up ${Math.round(startup)} ms, clean imports ${cleanRuns.map((r) => `${Math.round(r.ms)} ms`).join(', ')}\n  ${report.join('\n  ')}`,
     );
-  }, 180_000);
+  }, 300_000);
 });
 
 afterAll(async () => {
