@@ -172,21 +172,61 @@ async function earlierImport(
   list: SubscriberList,
   mode: 'full' | 'delta',
   sha: string,
-): Promise<{ import_id: number; imported_at: string } | null> {
+): Promise<EarlierImport | null> {
   const rows =
     mode === 'delta'
-      ? await query<{ import_id: number; imported_at: string }>(
+      ? await query<{ import_id: number; imported_at: string; rows: number }>(
           tx,
-          sql`select import_id, imported_at::text from analytics_list_import
+          sql`select import_id, imported_at::text, rows from analytics_list_import
               where list = ${list} and mode = 'delta' and file_sha256 = ${sha} order by import_id limit 1`,
         )
-      : await query<{ import_id: number; imported_at: string; file_sha256: string; mode: string }>(
+      : await query<{
+          import_id: number;
+          imported_at: string;
+          rows: number;
+          file_sha256: string;
+          mode: string;
+        }>(
           tx,
-          sql`select import_id, imported_at::text, file_sha256, mode from analytics_list_import
+          sql`select import_id, imported_at::text, rows, file_sha256, mode from analytics_list_import
               where list = ${list} order by import_id desc limit 1`,
         ).then((last) => last.filter((r) => r.mode === 'full' && r.file_sha256 === sha));
   const row = rows[0];
-  return row ? { import_id: Number(row.import_id), imported_at: row.imported_at } : null;
+  return row
+    ? { importId: Number(row.import_id), importedAt: row.imported_at, rows: Number(row.rows) }
+    : null;
+}
+
+interface EarlierImport {
+  readonly importId: number;
+  readonly importedAt: string;
+  readonly rows: number;
+}
+
+function alreadyImported(
+  list: SubscriberList,
+  mode: 'full' | 'delta',
+  file: string,
+  sha: string,
+  earlier: EarlierImport,
+): ListImportReport {
+  return {
+    list,
+    mode,
+    file: path.basename(file),
+    fileSha256: sha,
+    outcome: 'already-imported',
+    rows: earlier.rows,
+    errorCount: 0,
+    errors: [],
+    refusal: null,
+    adds: 0,
+    removes: 0,
+    unchanged: 0,
+    samples: { adds: [], removes: [] },
+    importId: earlier.importId,
+    importedAt: earlier.importedAt,
+  };
 }
 
 async function apply(tx: Executor, spec: ListSpec, adds: readonly Item[], removes: readonly Item[]) {
@@ -222,6 +262,10 @@ export async function importSubscriberList(
   const sha = await fileSha256(file).catch((error: Error) => {
     throw new ListImportError(`cannot read ${file}: ${error.message}`);
   });
+  // A file already applied is known by its hash before it is read (list pipelines re-run often); the
+  // same check under the lock below is the one that decides when two imports race.
+  const known = await earlierImport(db, list, mode, sha);
+  if (known) return alreadyImported(list, mode, file, sha, known);
 
   const errors: RowError[] = [];
   let errorCount = 0;
@@ -280,12 +324,7 @@ export async function importSubscriberList(
     });
 
     const earlier = await earlierImport(tx, list, mode, sha);
-    if (earlier && errorCount === 0)
-      return report(
-        'already-imported',
-        { adds: [], removes: [], unchanged: items.size },
-        { importId: earlier.import_id, importedAt: earlier.imported_at },
-      );
+    if (earlier) return alreadyImported(list, mode, file, sha, earlier);
 
     const current = await currentItems(tx, spec);
     const plan = planChanges(items, current, { mode, list, keyField: 'uid', deltaChecks }, fail);

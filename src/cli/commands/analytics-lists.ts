@@ -194,10 +194,9 @@ function subscriberListCommand(importCommand: Command, list: SubscriberList): vo
 }
 
 function subscriberListText(report: ListImportReport): string {
-  const lines = [
-    `${report.list} list (${report.mode}): ${report.rows} rows, ${report.errorCount} bad`,
-    `  ${report.adds} to add, ${report.removes} to remove, ${report.unchanged} unchanged`,
-  ];
+  const lines = [`${report.list} list (${report.mode}): ${report.rows} rows, ${report.errorCount} bad`];
+  if (report.outcome !== 'already-imported')
+    lines.push(`  ${report.adds} to add, ${report.removes} to remove, ${report.unchanged} unchanged`);
   for (const kind of ['adds', 'removes'] as const) {
     if (report.samples[kind].length > 0) lines.push(`  e.g. ${kind}: ${report.samples[kind].join(' ')}`);
   }
