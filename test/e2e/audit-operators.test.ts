@@ -6,7 +6,9 @@
  * from an operator file imported into the analytics engine (DuckDB) it reports the blocked devices
  * seen after their block date, by age. Exit status 1.
  */
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -58,6 +60,38 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 20
   }
 }
 
+/** Operator beta's webhook receiver: keeps the positions of batches whose HMAC verifies. */
+async function webhookReceiver(secret: () => string) {
+  const positions: number[] = [];
+  let refused = 0;
+  const server = http.createServer((request, response) => {
+    let body = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk: string) => {
+      body += chunk;
+    });
+    request.on('end', () => {
+      const timestamp = String(request.headers['x-openceir-timestamp']);
+      const expected = `sha256=${createHmac('sha256', secret()).update(`${timestamp}.${body}`).digest('hex')}`;
+      if (request.headers['x-openceir-signature'] !== expected) {
+        refused++;
+        response.writeHead(401).end();
+        return;
+      }
+      for (const change of (JSON.parse(body) as { changes: { position: number }[] }).changes)
+        if (!positions.includes(change.position)) positions.push(change.position);
+      response.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/hook`,
+    positions,
+    refused: () => refused,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
 const day = (offset: number, from: Date) =>
   new Date(from.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
 
@@ -83,6 +117,13 @@ describe('compliance audit of an operator EIR left behind', () => {
       DATABASE_URL: '',
     };
     const registry = await start(registryEnv);
+    const cli = (args: string[]) => runCli(args, registryEnv, 60_000);
+    // Operator beta takes its changes by webhook from the running registry's worker.
+    let secret = '';
+    const receiver = await webhookReceiver(() => secret);
+    const hook = await cli(['exchange', 'webhook', 'set', 'beta', receiver.url]);
+    expect(hook.stderr).toBe('');
+    secret = /^secret: (whsec_\S+)$/m.exec(hook.stdout)![1]!;
     const change = async (imei: string, action: string, reason?: string) => {
       const response = await fetch(`${registry.url}/api/v1/devices/${imei}/${action}`, {
         method: 'POST',
@@ -127,7 +168,6 @@ describe('compliance audit of an operator EIR left behind', () => {
     const sbiUrl = `http://127.0.0.1:${nodeEnv.OPENCEIR_SBI_PORT}`;
     expect(node.output()).toContain(sbiUrl);
 
-    const cli = (args: string[]) => runCli(args, registryEnv, 60_000);
     const set = await cli(['exchange', 'eir', 'set', 'alpha', sbiUrl]);
     expect(set.stderr).toBe('');
     expect(set.stdout).toBe(`EIR of alpha: ${sbiUrl}\n`);
@@ -154,6 +194,9 @@ describe('compliance audit of an operator EIR left behind', () => {
     ]);
     expect(imported.stdout).toContain('imported 43 rows for alpha');
 
+    const size = ((await (await fetch(`${registry.url}/ledger/v1/head`)).json()) as { treeSize: number })
+      .treeSize;
+    await until('beta’s webhook has every change', async () => receiver.positions.length === size);
     const json = await cli(['audit', 'operators', '--sample', '10', '--json']);
     expect(json.code).toBe(1);
     const report = JSON.parse(json.stdout) as AuditReport;
@@ -185,6 +228,30 @@ describe('compliance audit of an operator EIR left behind', () => {
     });
     expect(alpha.violations).toBe(6);
     expect(report.violations).toBe(6);
+    // Beta got every change by webhook, in order, with a valid signature: acknowledged, no violation.
+    expect(receiver.positions).toEqual(Array.from({ length: report.head }, (_, i) => i));
+    expect(receiver.refused()).toBe(0);
+    const beta = report.operators.find((o) => o.operator === 'beta')!;
+    expect(beta.freshness).toMatchObject({
+      acknowledgedPosition: report.head,
+      entriesBehind: 0,
+      violation: false,
+    });
+    expect(beta.checks.skipped).toMatch(/no EIR endpoint configured/);
+    expect(beta.violations).toBe(0);
+    const status = await cli(['exchange', 'operators', '--json']);
+    expect(JSON.parse(status.stdout).operators).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          operator: 'beta',
+          acknowledgedPosition: report.head,
+          webhookUrl: receiver.url,
+          lastError: null,
+        }),
+        expect.objectContaining({ operator: 'alpha', acknowledgedPosition: 0, entriesBehind: report.head }),
+      ]),
+    );
+    await receiver.close();
 
     const text = await cli(['audit', 'operators', '--sample', '10']);
     expect(text.code).toBe(1);
