@@ -178,6 +178,32 @@ describe.each(ENGINES)('operator list files [%s]', (engine) => {
     ]);
   });
 
+  it('a malformed manifest, even signed, is refused by name and never crashes verify', async () => {
+    const { dir } = await exportTo('mno-b');
+    const manifest = JSON.parse(read(dir, 'manifest.json'));
+    for (const [change, message] of [
+      [
+        (m: Record<string, any>) => (m.files[1].rows = '3'),
+        'files[1].rows and .bytes must be whole numbers ≥ 0',
+      ],
+      [(m: Record<string, any>) => (m.treeHead = null), 'treeHead must be an object'],
+      [(m: Record<string, any>) => (m.kind = 'partial'), 'kind must be full or delta'],
+    ] as const) {
+      const changed = structuredClone(manifest);
+      change(changed);
+      const bytes = Buffer.from(`${JSON.stringify(changed, null, 2)}\n`);
+      writeFileSync(path.join(dir, 'manifest.json'), bytes);
+      writeFileSync(path.join(dir, 'manifest.json.sig'), ledger.signer.signStatement(bytes));
+      const report = await verifyDirectory(dir, { publicKeyPem: ledger.signer.publicKeyPem });
+      expect(report.ok).toBe(false);
+      expect(report.checks.find((c) => !c.ok)).toMatchObject({
+        file: 'manifest.json',
+        check: 'format',
+        message,
+      });
+    }
+  });
+
   it('a registry with another history refuses the head', async () => {
     const { dir } = await exportTo('mno-a');
     const other = await createTestApp(engine);

@@ -102,6 +102,31 @@ function readKey(
   }
 }
 
+const isCount = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 0;
+
+/** What makes the parsed manifest unusable (a field of the wrong type), or null: checked before any use. */
+function shapeProblem(m: unknown): string | null {
+  const manifest = m as Partial<Manifest> | null;
+  if (typeof manifest !== 'object' || manifest === null) return 'the manifest must be a JSON object';
+  if (manifest.format !== MANIFEST_FORMAT) return `format must be ${MANIFEST_FORMAT}`;
+  if (manifest.kind !== 'full' && manifest.kind !== 'delta') return 'kind must be full or delta';
+  if (!isCount(manifest.toPosition)) return 'toPosition must be a whole number ≥ 0';
+  const head = manifest.treeHead as Record<string, unknown> | undefined;
+  if (typeof head !== 'object' || head === null) return 'treeHead must be an object';
+  for (const field of ['treeSize', 'timestamp'])
+    if (!isCount(head[field])) return `treeHead.${field} must be a whole number ≥ 0`;
+  for (const field of ['rootHash', 'rootHashHex', 'keyId', 'signature', 'signedBytes'])
+    if (typeof head[field] !== 'string') return `treeHead.${field} must be a string`;
+  if (!Array.isArray(manifest.files)) return 'files must be a list';
+  for (const [i, f] of manifest.files.entries()) {
+    if (typeof f !== 'object' || f === null) return `files[${i}] must be an object`;
+    if (typeof f.name !== 'string' || typeof f.sha256 !== 'string')
+      return `files[${i}].name and .sha256 must be strings`;
+    if (!isCount(f.rows) || !isCount(f.bytes)) return `files[${i}].rows and .bytes must be whole numbers ≥ 0`;
+  }
+  return null;
+}
+
 /** What is wrong with the manifest's signed tree head, or null. */
 function headProblem(manifest: Manifest, key: KeyObject): string | null {
   const head = manifest.treeHead;
@@ -245,12 +270,9 @@ export async function verifyDirectory(dir: string, options: VerifyOptions = {}):
     c.fail(MANIFEST_FILE, 'format', `not JSON (${(error as Error).message})`);
     return done(null, key, pinned);
   }
-  if (
-    manifest?.format !== MANIFEST_FORMAT ||
-    !Array.isArray(manifest.files) ||
-    typeof manifest.treeHead !== 'object'
-  ) {
-    c.fail(MANIFEST_FILE, 'format', `format must be ${MANIFEST_FORMAT} with treeHead and files`);
+  const shape = shapeProblem(manifest);
+  if (shape !== null) {
+    c.fail(MANIFEST_FILE, 'format', shape);
     return done(null, key, pinned);
   }
   if (key && manifest.registry?.keyId !== keyIdOf(key))
