@@ -30,9 +30,7 @@ import { storeSightings } from './check/store.ts';
 import type { Config } from './config/load.ts';
 import { startOperatorSync } from './exchange/operators/index.ts';
 import { PeerFollower } from './exchange/peers/follow.ts';
-import { registryIdOf } from './exchange/push/message.ts';
-import { LedgerPublisher } from './exchange/push/publisher.ts';
-import { PushSubscriber } from './exchange/push/subscriber.ts';
+import type { PushSubscriber } from './exchange/push/subscriber.ts';
 import { registerInsightMetrics } from './insight/metrics.ts';
 import { Ledger } from './ledger/ledger.ts';
 import { foldNodes, verifyConsistency } from './ledger/merkle.ts';
@@ -300,6 +298,8 @@ async function startRegistry(config: Config, logger: Logger): Promise<RunningSys
     });
     if (config.nats.url) {
       // Optional push of each commit to check nodes; never on a commit's path (docs/follower-protocol.md).
+      // Loaded only when configured: the NATS client stays out of every other start.
+      const { LedgerPublisher } = await import('./exchange/push/publisher.ts');
       const publisher = new LedgerPublisher(ledger, {
         url: config.nats.url,
         onProblem: (problem) => logger.warn({ problem }, 'ledger push'),
@@ -476,6 +476,8 @@ async function startCheckNode(config: Config, logger: Logger): Promise<RunningSy
     follower.start();
     let push: PushSubscriber | null = null;
     if (config.nats.url) {
+      const { PushSubscriber } = await import('./exchange/push/subscriber.ts');
+      const { registryIdOf } = await import('./exchange/push/message.ts');
       push = new PushSubscriber(follower, {
         url: config.nats.url,
         registryId: registryIdOf(keyIdOf(createPublicKey(publicKeyPem))),

@@ -48,6 +48,7 @@ export class LedgerPublisher {
   private latest: TreeHead | null = null;
   private busy = false;
   private closed = false;
+  private failing = false;
   private unsubscribe: (() => void) | null = null;
 
   constructor(
@@ -108,11 +109,17 @@ export class LedgerPublisher {
         const head = this.latest;
         const start = this.published;
         this.published = head.size; // Whatever happens, HTTP covers this batch; never retry forever.
-        await this.publish(start, head).catch((error: unknown) =>
-          this.options.onProblem?.(
-            `ledger push of ${start}..${head.size - 1} skipped: ${(error as Error).message}`,
-          ),
-        );
+        try {
+          await this.publish(start, head);
+          this.failing = false;
+        } catch (error) {
+          // Said once per outage, not once per commit.
+          if (!this.failing)
+            this.options.onProblem?.(
+              `ledger push of ${start}..${head.size - 1} skipped (followers read it over HTTP): ${(error as Error).message}`,
+            );
+          this.failing = true;
+        }
       }
     } finally {
       this.busy = false;
