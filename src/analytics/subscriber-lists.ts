@@ -76,6 +76,9 @@ export function listColumns(list: SubscriberList): readonly string[] {
   return ['uid', SPECS[list].column];
 }
 
+/** Both columns are the key: no metadata, one shared empty object for millions of rows. */
+const NO_META: Item['meta'] = Object.freeze({});
+
 /** An item's key: uid and the second column, comma-joined (a uid never holds a comma). */
 const keyOf = (uid: string, value: string) => `${uid},${value}`;
 const splitKey = (key: string): [string, string] => {
@@ -99,7 +102,7 @@ export function parseListRow(list: SubscriberList, fields: Readonly<Record<strin
     raw === '' ? ({ field: spec.column, message: 'is empty' } as FieldProblem) : spec.parseValue(raw);
   if (typeof value !== 'string') problems.push(value);
   if (problems.length > 0 || typeof value !== 'string') return { problems };
-  return { item: { key: keyOf(uid, value), meta: {} } };
+  return { item: { key: keyOf(uid, value), meta: NO_META } };
 }
 
 export interface ListImportOptions {
@@ -161,7 +164,7 @@ async function currentItems(tx: Executor, spec: ListSpec): Promise<Map<string, I
   const items = new Map<string, Item>();
   for (const row of rows) {
     const key = keyOf(row.uid, row.value);
-    items.set(key, { key, meta: {} });
+    items.set(key, { key, meta: NO_META });
   }
   return items;
 }
