@@ -228,28 +228,44 @@ export function lastDaysWithData(
 }
 
 /**
- * Daily distinct counts from the day bitmasks, averaged over the given days (the last 30 with data):
- * only the months holding them are read, so the cost is that of those days, not of the whole history.
+ * Each month's distinct IMEIs, IMSIs and MSISDNs per day of the month (`d1` … `d31`), for the months
+ * from `from` to `to`: one OR of day bitmasks per value and month, then one sum per day bit. Only the
+ * months holding the given days are read, and no row is multiplied by the days of its month.
  */
-function historicAveragesQuery(operator: string, days: readonly string[]): string {
-  const from = days.at(-1)!;
-  const to = days[0]!;
-  return `select count(*) as days, avg(imeis) as imei, avg(imsis) as imsi, avg(msisdns) as msisdn from (
-    select day, count(distinct imei_norm) as imeis, count(distinct imsi) as imsis, count(distinct msisdn) as msisdns
-    from (select month + cast(d - 1 as integer) as day, imei_norm, imsi, msisdn
-          from monthly_triplet, generate_series(1, 31) as g(d)
-          where operator = ${quoted(operator)} and month >= cast('${from.slice(0, 8)}01' as date)
-            and month <= cast('${to}' as date) and (date_bitmask & (1 << cast(d - 1 as integer))) <> 0) s
-    where day >= cast('${from}' as date) and day <= cast('${to}' as date)
-    group by day) t`;
+function dailyDistinctQuery(operator: string, from: string, to: string): string {
+  const where = `operator = ${quoted(operator)} and month >= cast('${from.slice(0, 8)}01' as date)
+      and month <= cast('${to}' as date)`;
+  const sums = Array.from({ length: 31 }, (_, i) => `sum((m >> ${i}) & 1) as d${i + 1}`).join(', ');
+  return `select kind, cast(month as varchar) as month, ${sums} from (
+    select 'imei' as kind, month, bit_or(date_bitmask) as m from monthly_triplet where ${where} group by month, imei_norm
+    union all
+    select 'imsi' as kind, month, bit_or(date_bitmask) as m from monthly_triplet
+      where ${where} and imsi is not null group by month, imsi
+    union all
+    select 'msisdn' as kind, month, bit_or(date_bitmask) as m from monthly_triplet
+      where ${where} and msisdn is not null group by month, msisdn) v
+    group by kind, month`;
+}
+
+/** The averages of the daily distinct counts over `days`, from dailyDistinctQuery's rows. */
+export function averagesOver(
+  rows: readonly Record<string, string | null>[],
+  days: readonly string[],
+): { imei: number; imsi: number; msisdn: number } {
+  const byKindMonth = new Map<string, Record<string, string | null>>();
+  for (const row of rows) byKindMonth.set(`${row.kind} ${row.month}`, row);
+  const average = (kind: 'imei' | 'imsi' | 'msisdn') => {
+    let sum = 0;
+    for (const day of days) {
+      const row = byKindMonth.get(`${kind} ${day.slice(0, 8)}01`);
+      sum += Number(row?.[`d${Number(day.slice(8, 10))}`] ?? 0);
+    }
+    return sum / days.length;
+  };
+  return { imei: average('imei'), imsi: average('imsi'), msisdn: average('msisdn') };
 }
 
 const quoted = (text: string) => `'${text.replace(/'/g, "''")}'`;
-
-function historicAveragesFrom(row: Record<string, string | null> | undefined) {
-  if (!row || Number(row.days ?? 0) === 0) return null;
-  return { imei: Number(row.imei), imsi: Number(row.imsi), msisdn: Number(row.msisdn) };
-}
 
 /**
  * What both engines do the same way once they can run a query: the import records, the snapshots
@@ -304,6 +320,6 @@ export abstract class SqlEngine {
     }));
     const days = lastDaysWithData(months, before, 30);
     if (days.length === 0) return null;
-    return historicAveragesFrom((await this.query(historicAveragesQuery(operator, days)))[0]);
+    return averagesOver(await this.query(dailyDistinctQuery(operator, days.at(-1)!, days[0]!)), days);
   }
 }
