@@ -9,6 +9,7 @@ import { deviceCommands } from './commands/device.ts';
 import { exchangeGroups } from './commands/exchange.ts';
 import { identifyCommands } from './commands/identify.ts';
 import { registryCommands } from './commands/registry.ts';
+import { reportCommands } from './commands/report.ts';
 import { startCommand } from './commands/start.ts';
 
 export function buildProgram(): Command {
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   const peer = program.command('peer').description('peer registries: agreements, trust policies, following');
   const audit = program.command('audit').description('compliance audits (ITU-T Q.5053)');
   exchangeGroups({ exchange, peer, audit });
+  reportCommands(program);
   configCommand(program);
   return program;
 }
