@@ -1,5 +1,5 @@
 /**
- * `openceir peer add|list|show|remove|pause|resume`: the peer registries this registry follows
+ * `openceir peer add|list|show|remove|pause|resume|feed-key`: the peer registries this registry follows
  * (docs/exchange-peers.md). Like the other registry commands, they open the database, or go through
  * the server's API (`--server`, or the local server when it holds the embedded database).
  */
@@ -10,12 +10,14 @@ import {
   PeerDirectory,
   PeerInputError,
   PeerNotFoundError,
+  type PeerVia,
   type PeerView,
   viewOf,
 } from '../../exchange/peers/directory.ts';
+import { issueFeedKey } from '../../exchange/peers/feed.ts';
 import { PolicyError, parsePolicyText } from '../../exchange/peers/policy.ts';
 import { resolveAdminApiKey } from '../../server.ts';
-import { openStore } from '../../store/index.ts';
+import { type Executor, openStore } from '../../store/index.ts';
 import { DirectoryLockedError } from '../../store/lock.ts';
 import { type CommonOptions, print, withConnectionOptions } from './common.ts';
 
@@ -25,6 +27,7 @@ interface AddInput {
   readonly publicKey: string;
   readonly apiKey?: string;
   readonly policy?: unknown;
+  readonly via?: PeerVia;
 }
 
 /** What the commands do, on the database or over HTTP. */
@@ -35,10 +38,17 @@ interface PeerApi {
   remove(id: string): Promise<void>;
   pause(id: string): Promise<PeerView>;
   resume(id: string): Promise<PeerView>;
+  feedKey(id: string): Promise<string>;
 }
 
 class LocalPeers implements PeerApi {
-  constructor(private readonly directory: PeerDirectory) {}
+  private readonly directory: PeerDirectory;
+  constructor(private readonly db: Executor) {
+    this.directory = new PeerDirectory(db);
+  }
+  feedKey(id: string) {
+    return issueFeedKey(this.db, id);
+  }
   add(input: AddInput) {
     const { publicKey, ...rest } = input;
     return this.directory.add({ ...rest, publicKeyPem: publicKey });
@@ -105,6 +115,9 @@ class RemotePeers implements PeerApi {
   resume(id: string) {
     return this.call<PeerView>('POST', `/${encodeURIComponent(id)}/resume`);
   }
+  async feedKey(id: string) {
+    return (await this.call<{ feedKey: string }>('POST', `/${encodeURIComponent(id)}/feed-key`)).feedKey;
+  }
 }
 
 async function withPeers(options: CommonOptions, work: (api: PeerApi) => Promise<void>): Promise<void> {
@@ -118,7 +131,7 @@ async function withPeers(options: CommonOptions, work: (api: PeerApi) => Promise
       const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
       close = () => store.close();
       await store.migrate();
-      api = new LocalPeers(new PeerDirectory(store.db));
+      api = new LocalPeers(store.db);
     } catch (error) {
       await close();
       close = async () => {};
@@ -163,6 +176,7 @@ function peerText(peer: PeerView): string {
   return [
     `${peer.id}  ${peer.state}  ${peer.url}`,
     `  key id      ${peer.keyId}`,
+    `  read via    ${peer.via === 'feed' ? 'its feed for us' : 'its whole ledger'}; our feed key for it: ${peer.feedKey ? 'issued' : 'none'}`,
     `  position    ${peer.position}${peer.head ? ` of signed head ${peer.head.size} (${peer.head.timestamp})` : ''}`,
     `  last contact ${peer.lastContact ?? 'never'}`,
     `  applies     ${apply || 'nothing'}`,
@@ -181,17 +195,29 @@ export function peerCommands(peer: Command): void {
       .argument('<url>', 'base URL of its ledger API, e.g. https://ceir.example.org')
       .requiredOption('--public-key <file>', 'its ledger signing key (PEM, its GET /ledger/v1/public-key)')
       .option('--policy <file>', 'trust policy, YAML or JSON (default: stolen and lost → blocked foreign-*)')
-      .option('--peer-api-key <key>', 'the key the peer issued us to read its ledger'),
+      .option('--peer-api-key <key>', 'the key the peer issued us to read its ledger or its feed for us')
+      .option(
+        '--via <via>',
+        'ledger (its whole ledger API) or feed (its feed for us: what it shares)',
+        'ledger',
+      ),
   ).action(
     (
       id: string,
       url: string,
-      options: CommonOptions & { publicKey: string; policy?: string; peerApiKey?: string },
+      options: CommonOptions & { publicKey: string; policy?: string; peerApiKey?: string; via: PeerVia },
     ) =>
       withPeers(options, async (api) => {
         const publicKey = readFile(options.publicKey, 'publicKey');
         const policy = options.policy ? parsePolicyText(readFile(options.policy, 'policy')) : undefined;
-        const added = await api.add({ id, url, publicKey, apiKey: options.peerApiKey, policy });
+        const added = await api.add({
+          id,
+          url,
+          publicKey,
+          apiKey: options.peerApiKey,
+          policy,
+          via: options.via,
+        });
         print(options, added, () => `peer added:\n${peerText(added)}`);
       }),
   );
@@ -246,4 +272,17 @@ export function peerCommands(peer: Command): void {
       }),
     );
   }
+  withConnectionOptions(
+    peer
+      .command('feed-key')
+      .description(
+        'issue (or replace) the key the peer reads our feed with; printed once, give it to the peer',
+      )
+      .argument('<id>'),
+  ).action((id: string, options: CommonOptions) =>
+    withPeers(options, async (api) => {
+      const feedKey = await api.feedKey(id);
+      print(options, { peer: id, feedKey }, () => `${feedKey}\n`);
+    }),
+  );
 }

@@ -12,11 +12,18 @@ import { DEFAULT_POLICY, PolicyError, parsePolicy, type TrustPolicy } from './po
 export const PEER_STATES = ['active', 'paused', 'stopped'] as const;
 export type PeerState = (typeof PEER_STATES)[number];
 
+/** How we read a peer: its whole ledger API, or the feed it keeps for us (only what it shares). */
+export const PEER_VIAS = ['ledger', 'feed'] as const;
+export type PeerVia = (typeof PEER_VIAS)[number];
+
 /** A peer as people see it (no API key). */
 export interface PeerView {
   readonly id: string;
   readonly url: string;
   readonly keyId: string;
+  readonly via: PeerVia;
+  /** Whether we issued it a key to read our feed. */
+  readonly feedKey: boolean;
   readonly state: PeerState;
   readonly problem: string | null;
   readonly problemAt: string | null;
@@ -42,6 +49,7 @@ export interface PeerInput {
   readonly publicKeyPem: string;
   readonly apiKey?: string | null;
   readonly policy?: unknown;
+  readonly via?: PeerVia;
 }
 
 export class PeerInputError extends Error {
@@ -78,6 +86,8 @@ function rowToRecord(row: Record<string, unknown>): PeerRecord {
     id: String(row.id),
     url: String(row.url),
     keyId: String(row.key_id),
+    via: row.via as PeerVia,
+    feedKey: row.feed_key_hash != null,
     state: row.state as PeerState,
     problem: (row.problem as string | null) ?? null,
     problemAt: iso(row.problem_at),
@@ -139,6 +149,11 @@ export function checkPeerInput(input: PeerInput): { keyId: string; policy: Trust
     (typeof input.apiKey !== 'string' || input.apiKey.length === 0 || input.apiKey.length > 500)
   )
     problems.push({ field: 'apiKey', message: 'must be 1 to 500 characters' });
+  if (input.via !== undefined && !(PEER_VIAS as readonly string[]).includes(input.via))
+    problems.push({
+      field: 'via',
+      message: 'must be ledger (its whole ledger API) or feed (its feed for us)',
+    });
   let policy: TrustPolicy = DEFAULT_POLICY;
   if (input.policy !== undefined && input.policy !== null) {
     try {
@@ -159,8 +174,8 @@ export class PeerDirectory {
     const { keyId, policy } = checkPeerInput(input);
     const rows = await query(
       this.db,
-      sql`insert into peer (id, url, public_key_pem, key_id, api_key, policy)
-          values (${input.id}, ${input.url.replace(/\/+$/, '')}, ${input.publicKeyPem}, ${keyId}, ${input.apiKey ?? null},
+      sql`insert into peer (id, url, public_key_pem, key_id, api_key, via, policy)
+          values (${input.id}, ${input.url.replace(/\/+$/, '')}, ${input.publicKeyPem}, ${keyId}, ${input.apiKey ?? null}, ${input.via ?? 'ledger'},
                   ${JSON.stringify(policy)}::jsonb)
           on conflict (id) do nothing returning *`,
     );

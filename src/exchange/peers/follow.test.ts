@@ -10,10 +10,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestStore, ENGINES, type TestStore } from '../../../test/support/stores.ts';
 import type { EntryDraft } from '../../ledger/entry.ts';
 import { Ledger } from '../../ledger/ledger.ts';
-import { HeadSigner } from '../../ledger/signing.ts';
+import { HeadSigner, headFromJson } from '../../ledger/signing.ts';
 import { verifyLedger } from '../../ledger/verify.ts';
 import { query } from '../../store/index.ts';
 import { PeerDirectory, type PeerRecord } from './directory.ts';
+import { feedFor, issueFeedKey, peerOfFeedKey } from './feed.ts';
 import { PeerFollower, type PeerSource } from './follow.ts';
 
 const DEVICE = '35693803564380';
@@ -206,5 +207,72 @@ describe.each(ENGINES)('peer follower [%s]', (engine) => {
     expect(peer.state).toBe('stopped');
     expect(peer.problem).toMatch(/not signed by the configured key/);
     expect(problems.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('follows a peer through its feed for us: only what it shares, each entry proven, a forged one stops it', async () => {
+    // B keeps a feed for A: its policy for A shares stolen only.
+    await new PeerDirectory(b.db).add({
+      id: 'country-a',
+      url: 'http://127.0.0.1:1',
+      publicKeyPem: a.signer.publicKeyPem,
+      policy: { share: { reasons: ['stolen'] } },
+    });
+    const key = await issueFeedKey(b.db, 'country-a');
+    const reader = await peerOfFeedKey(b.db, key);
+    expect(reader?.id).toBe('country-a');
+    expect(await peerOfFeedKey(b.db, `${key.slice(0, -1)}x`)).toBeNull();
+    sourceOf = () => ({
+      ...local(b),
+      feed: async (after) => {
+        const page = await feedFor(b, reader!, after);
+        return {
+          head: headFromJson(page.head),
+          items: page.entries.map((i) => ({
+            entry: i.entry,
+            proof: i.proof.map((p) => Buffer.from(p, 'base64')),
+          })),
+          next: page.next,
+        };
+      },
+    });
+    await directory.remove('country-b');
+    await directory.add({
+      id: 'country-b',
+      url: 'http://127.0.0.1:1',
+      publicKeyPem: b.signer.publicKeyPem,
+      via: 'feed',
+    });
+
+    await b.append([block(DEVICE, 'stolen'), block(OTHER, 'lost'), block('35000000000001', 'counterfeit')]);
+    const page = await feedFor(b, reader!, 0);
+    expect(page.entries.map((i) => i.entry.seq)).toEqual([0]); // lost and counterfeit are not shared
+    expect(page.next).toBe(3);
+    await follower.roundAll();
+    expect(await reasonsOf(a, DEVICE)).toEqual([
+      { status: 'blocked', reason: 'foreign-stolen', source: 'peer:country-b' },
+    ]);
+    expect(await reasonsOf(a, OTHER)).toEqual([]);
+    expect(await directory.get('country-b')).toMatchObject({ position: 3, state: 'active', via: 'feed' });
+    await b.append([block(DEVICE, 'stolen', 'unblock')]);
+    await follower.roundAll();
+    expect(await reasonsOf(a, DEVICE)).toEqual([]);
+
+    // An entry rewritten in B's database: its inclusion proof fails, nothing of the page is applied.
+    await directory.pause('country-b');
+    await b.append([block('35000000000002', 'stolen')]);
+    await other.store.db.execute(sql`alter table ledger_entry disable trigger ledger_entry_append_only`);
+    await other.store.db.execute(
+      sql`update ledger_entry set target = '{"kind":"device","deviceKey":"35999999999999"}'::jsonb where seq = 4`,
+    );
+    await directory.resume('country-b');
+    const before = await a.size();
+    await follower.roundAll();
+    const peer = await directory.get('country-b');
+    expect(peer.state).toBe('stopped');
+    expect(peer.problem).toMatch(
+      /entry 4 is not in its signed tree of size 5: an entry was altered or forged/,
+    );
+    expect(await a.size()).toBe(before);
+    expect(await reasonsOf(a, '35999999999999')).toEqual([]);
   });
 });

@@ -11,7 +11,7 @@
 import { sql } from 'drizzle-orm';
 import { type Entry, entryLeafHash } from '../../ledger/entry.ts';
 import { type Ledger, LedgerValidationError } from '../../ledger/ledger.ts';
-import { Frontier, type Hash, verifyConsistency } from '../../ledger/merkle.ts';
+import { Frontier, type Hash, verifyConsistency, verifyInclusion } from '../../ledger/merkle.ts';
 import { RemoteLedger } from '../../ledger/remote.ts';
 import { headFromJson, type TreeHead, type TreeHeadJson, verifyHead } from '../../ledger/signing.ts';
 import { type Executor, query } from '../../store/index.ts';
@@ -28,6 +28,15 @@ export interface PeerSource {
   waitHead?(after: number, waitMs: number, signal: AbortSignal): Promise<void>;
   entries(start: number, limit: number): Promise<Entry[]>;
   consistency(first: number, second: number): Promise<Hash[]>;
+  /** Its feed for us (peers added with via feed): shared entries from `after`, with inclusion proofs. */
+  feed?(after: number): Promise<FeedPage>;
+}
+
+/** A page of a peer's feed, parsed (the head not yet verified). */
+export interface FeedPage {
+  readonly head: TreeHead;
+  readonly items: readonly { readonly entry: Entry; readonly proof: readonly Hash[] }[];
+  readonly next: number;
 }
 
 /** A peer's ledger over HTTP (its `/ledger/v1` read API). */
@@ -54,6 +63,22 @@ export class RemotePeerSource implements PeerSource {
 
   entries(start: number, limit: number): Promise<Entry[]> {
     return this.remote.entries(start, limit);
+  }
+
+  async feed(after: number): Promise<FeedPage> {
+    const body = (await this.json(`/exchange/v1/feed?after=${after}`)) as {
+      head: TreeHeadJson;
+      entries: { entry: Entry; proof: string[] }[];
+      next: number;
+    };
+    return {
+      head: headFromJson(body.head),
+      items: body.entries.map((item) => ({
+        entry: item.entry,
+        proof: item.proof.map((p) => Buffer.from(p, 'base64')),
+      })),
+      next: body.next,
+    };
   }
 
   async consistency(first: number, second: number): Promise<Hash[]> {
@@ -208,26 +233,10 @@ export class PeerFollower {
       this.options.sourceOf?.(peer) ?? new RemotePeerSource(peer.url, peer.apiKey, peer.publicKeyPem);
     this.sizes.set(peer.id, Math.max(peer.position, peer.verifiedHead?.size ?? 0));
     this.watch(peer, source);
+    if (peer.via === 'feed') return this.feedRound(peer, source);
     const head = await source.head();
-    if (!verifyHead(head, peer.publicKeyPem))
-      return this.fail(
-        peer,
-        `its head of size ${head.size} is not signed by the configured key ${peer.keyId}`,
-      );
-    const last = peer.verifiedHead;
-    if (last) {
-      if (head.size < last.size)
-        return this.fail(
-          peer,
-          `its signed tree shrank from ${last.size} to ${head.size} entries: history was rewritten`,
-        );
-      const proof = head.size === last.size ? [] : await source.consistency(last.size, head.size);
-      if (!verifyConsistency(last.size, head.size, last.rootHash, head.rootHash, proof))
-        return this.fail(
-          peer,
-          `its signed head of size ${head.size} (root ${head.rootHash.toString('hex')}) is not consistent with the head of size ${last.size} verified before (root ${last.rootHash.toString('hex')}): history was rewritten`,
-        );
-    }
+    const wrong = await headProblem(peer, peer.verifiedHead, head, source);
+    if (wrong) return this.fail(peer, wrong);
     await this.contact(peer);
     let position = peer.position;
     let frontier = new Frontier(
@@ -288,6 +297,65 @@ export class PeerFollower {
     return { position, added, stopped: false };
   }
 
+  /**
+   * Follows a peer through its feed for us: only the entries it shares, each proven by an inclusion
+   * proof against its signed head (which must be consistent with the last one verified).
+   */
+  private async feedRound(peer: PeerRecord, source: PeerSource): Promise<RoundResult> {
+    if (!source.feed) throw new Error(`peer ${peer.id} is followed via its feed, which this source has not`);
+    let position = peer.position;
+    let last = peer.verifiedHead;
+    let added = 0;
+    for (let n = 0; n < (this.options.chunksPerRound ?? 50) && !this.stopped; n++) {
+      const page = await source.feed(position);
+      const head = page.head;
+      const wrong = await headProblem(peer, last, head, source);
+      if (wrong) return this.fail(peer, wrong);
+      if (n === 0) await this.contact(peer);
+      if (!Number.isSafeInteger(page.next) || page.next < position || page.next > head.size)
+        return this.fail(peer, `its feed went to ${page.next}, outside ${position} to ${head.size}`);
+      let previous = position - 1;
+      for (const { entry, proof } of page.items) {
+        if (!(entry.seq > previous && entry.seq < page.next))
+          return this.fail(
+            peer,
+            `its feed sent entry ${entry.seq} out of order or out of ${position} to ${page.next - 1}`,
+          );
+        if (!verifyInclusion(entryLeafHash(entry), entry.seq, head.size, proof, head.rootHash))
+          return this.fail(
+            peer,
+            `its entry ${entry.seq} is not in its signed tree of size ${head.size}: an entry was altered or forged (nothing of this page applied)`,
+          );
+        previous = entry.seq;
+      }
+      if (page.next === position && last?.size === head.size) break;
+      try {
+        added += await this.apply(
+          peer,
+          position,
+          page.items.map((i) => i.entry),
+          { size: page.next, hashes: () => [] },
+          head,
+        );
+      } catch (error) {
+        if (error instanceof Superseded) return { position, added, stopped: false };
+        if (error instanceof LedgerValidationError)
+          return this.fail(peer, `its feed up to ${page.next} maps to entries we refuse: ${error.message}`);
+        throw error;
+      }
+      position = page.next;
+      last = head;
+      this.options.onApplied?.(peer.id, position, added);
+      if (position === head.size) break;
+    }
+    this.sizes.set(peer.id, position);
+    if (this.noted.get(peer.id) !== null) {
+      this.noted.set(peer.id, null);
+      await this.directory.note(peer.id, null, true);
+    }
+    return { position, added, stopped: false };
+  }
+
   /** Last contact, written at most every 5 s (every round would be four writes a second). */
   private async contact(peer: PeerRecord): Promise<void> {
     const now = Date.now();
@@ -312,7 +380,7 @@ export class PeerFollower {
     peer: PeerRecord,
     from: number,
     entries: readonly Entry[],
-    frontier: Frontier,
+    frontier: { readonly size: number; hashes(): Hash[] },
     head: TreeHead,
   ): Promise<number> {
     const context: MappingContext = {
@@ -393,4 +461,22 @@ async function saveOrigins(
     from unnest(${column((s) => s.device)}::text[], ${column((s) => s.originStatus)}::text[],
                 ${column((s) => s.originReason)}::text[], ${column((s) => s.status)}::text[],
                 ${column((s) => s.reason)}::text[], ${column((s) => s.originSeq)}::bigint[]) as x(d, os, orr, s, r, q)`);
+}
+
+/** Why a peer's head cannot be believed (bad signature, not consistent with the last verified), or null. */
+async function headProblem(
+  peer: PeerRecord,
+  last: TreeHead | null,
+  head: TreeHead,
+  source: PeerSource,
+): Promise<string | null> {
+  if (!verifyHead(head, peer.publicKeyPem))
+    return `its head of size ${head.size} is not signed by the configured key ${peer.keyId}`;
+  if (!last) return null;
+  if (head.size < last.size)
+    return `its signed tree shrank from ${last.size} to ${head.size} entries: history was rewritten`;
+  const proof = head.size === last.size ? [] : await source.consistency(last.size, head.size);
+  if (!verifyConsistency(last.size, head.size, last.rootHash, head.rootHash, proof))
+    return `its signed head of size ${head.size} (root ${head.rootHash.toString('hex')}) is not consistent with the head of size ${last.size} verified before (root ${last.rootHash.toString('hex')}): history was rewritten`;
+  return null;
 }

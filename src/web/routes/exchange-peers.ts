@@ -6,11 +6,14 @@
  *   DELETE /api/v1/exchange/peers/{id}          stop following it (entries already applied stay)
  *   POST   /api/v1/exchange/peers/{id}/pause    stop following it for now
  *   POST   /api/v1/exchange/peers/{id}/resume   follow again (after a person looked at a stop)
+ *   POST   /api/v1/exchange/peers/{id}/feed-key issue (or replace) the key it reads our feed with
+ *   GET    /exchange/v1/feed?after=N            for a peer, with that key: what its policy shares
  * The CLI (`openceir peer …`) calls these when a server holds the database.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { PeerDirectory, PeerInputError, PeerNotFoundError, viewOf } from '../../exchange/peers/directory.ts';
+import { feedFor, issueFeedKey, peerOfFeedKey } from '../../exchange/peers/feed.ts';
 import type { AppContext } from '../context.ts';
 import { problem } from '../errors.ts';
 import { Problem } from '../problem.ts';
@@ -19,6 +22,8 @@ const Peer = Type.Object({
   id: Type.String(),
   url: Type.String(),
   keyId: Type.String({ description: 'SHA-256 of the peer’s signing key (DER SPKI), hex' }),
+  via: Type.Union([Type.Literal('ledger'), Type.Literal('feed')]),
+  feedKey: Type.Boolean({ description: 'Whether we issued it a key to read our feed' }),
   state: Type.Union([Type.Literal('active'), Type.Literal('paused'), Type.Literal('stopped')]),
   problem: Type.Union([Type.String(), Type.Null()]),
   problemAt: Type.Union([Type.String(), Type.Null()]),
@@ -66,7 +71,14 @@ export function exchangePeerRoutes(app: FastifyInstance, context: AppContext): v
   });
 
   app.post<{
-    Body: { id: string; url: string; publicKey: string; apiKey?: string; policy?: unknown };
+    Body: {
+      id: string;
+      url: string;
+      publicKey: string;
+      apiKey?: string;
+      policy?: unknown;
+      via?: 'ledger' | 'feed';
+    };
   }>('/api/v1/exchange/peers', {
     config: { access: 'admin' },
     schema: {
@@ -78,6 +90,11 @@ export function exchangePeerRoutes(app: FastifyInstance, context: AppContext): v
         publicKey: Type.String({ description: 'Its ledger signing key, PEM (exchanged out of band)' }),
         apiKey: Type.Optional(Type.String({ description: 'The key it issued us to read its ledger' })),
         policy: Type.Optional(Type.Unknown({ description: 'Trust policy (docs/exchange-peers.md)' })),
+        via: Type.Optional(
+          Type.Union([Type.Literal('ledger'), Type.Literal('feed')], {
+            description: 'ledger: read its whole ledger API; feed: read its feed for us (default ledger)',
+          }),
+        ),
       }),
       response: { 201: Peer, 400: Problem, 401: Problem },
     },
@@ -143,4 +160,77 @@ export function exchangePeerRoutes(app: FastifyInstance, context: AppContext): v
       },
     });
   }
+
+  app.post<{ Params: { id: string } }>('/api/v1/exchange/peers/:id/feed-key', {
+    config: { access: 'admin' },
+    schema: {
+      tags,
+      summary: 'Issue (or replace) the key the peer reads our feed with; shown only in this answer',
+      params: Id,
+      response: {
+        200: Type.Object({ peer: Type.String(), feedKey: Type.String() }),
+        401: Problem,
+        404: Problem,
+      },
+    },
+    handler: async (request, reply) => {
+      try {
+        return { peer: request.params.id, feedKey: await issueFeedKey(context.store.db, request.params.id) };
+      } catch (error) {
+        return sendPeerError(reply, error);
+      }
+    },
+  });
+
+  // Public by declaration: the peer proves itself with the feed key we issued it, checked here.
+  app.get<{ Querystring: { after: number } }>('/exchange/v1/feed', {
+    config: { access: 'public' },
+    schema: {
+      tags,
+      summary:
+        'For a peer registry: the entries its trust policy shares, from a position, with inclusion proofs',
+      description:
+        'Authorization: Bearer <the feed key we issued the peer>. Looks at up to 2,000 of our entries from `after`; ' +
+        'returns the shared ones, each with an RFC 9162 inclusion proof against `head`, and `next`, the position to ask from next.',
+      querystring: Type.Object({ after: Type.Integer({ minimum: 0 }) }),
+      response: {
+        200: Type.Object({
+          head: Type.Record(Type.String(), Type.Unknown()),
+          entries: Type.Array(
+            Type.Object({
+              entry: Type.Record(Type.String(), Type.Unknown()),
+              proof: Type.Array(Type.String()),
+            }),
+          ),
+          next: Type.Integer(),
+        }),
+        400: Problem,
+        401: Problem,
+      },
+    },
+    handler: async (request, reply) => {
+      const key = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+      const peer = key ? await peerOfFeedKey(context.store.db, key) : null;
+      if (!peer)
+        return problem(reply.header('www-authenticate', 'Bearer realm="openceir"'), {
+          title: 'Unauthorized',
+          status: 401,
+          detail: 'a peer reads its feed with the feed key this registry issued it',
+          cause: 'NO_FEED_KEY',
+        });
+      try {
+        return await feedFor(context.ledger, peer, request.query.after);
+      } catch (error) {
+        if (error instanceof RangeError)
+          return problem(reply, {
+            title: 'Bad request',
+            status: 400,
+            detail: error.message,
+            cause: 'OUT_OF_RANGE',
+            invalidParams: [{ param: 'query after', reason: error.message }],
+          });
+        throw error;
+      }
+    },
+  });
 }
