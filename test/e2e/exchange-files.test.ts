@@ -212,7 +212,7 @@ describe('openceir exchange export / verify, with plain openssl and sha256sum', 
     expect(failed.stdout).toMatch(/^VERIFICATION FAILED: .*blocked\.csv \(sha256\)/m);
   }, 480_000);
 
-  it('a wrong public key fails; the running registry confirms the head over HTTP', async () => {
+  it('a wrong public key fails; the registry confirms the head from its database and, running, over HTTP', async () => {
     const wrongKey = path.join(dir, 'wrong.pem');
     execFileSync('openssl', [
       'genpkey',
@@ -234,6 +234,12 @@ describe('openceir exchange export / verify, with plain openssl and sha256sum', 
     const wrong = await runCli(['exchange', 'verify', out, '--public-key', wrongKey], env, 60_000);
     expect(wrong.code).toBe(1);
     expect(wrong.stdout).toMatch(/^FAIL manifest\.json: signature: /m);
+
+    const local = await runCli(['exchange', 'verify', out, '--public-key', pinned, '--local'], env, 60_000);
+    expect(local.code).toBe(0);
+    expect(local.stdout).toMatch(
+      /^ok {3}registry database: registry: the head of size \d+ is in the registry's log$/m,
+    );
 
     const system = await startSystemProcess(env);
     try {
