@@ -1,17 +1,24 @@
 /**
  * Printable documents to PDF with real Chromium, checked by converting the first page to PNG with
  * pdftoppm (poppler-utils) and counting the pixels that are not white, with a small PNG reader on
- * node:zlib: the page has ink, and more of it where the charts are drawn; English and Arabic.
+ * node:zlib: the page has ink, and more of it where the charts are drawn; English and Arabic. Then the
+ * monthly report of a known history (PGlite), laid out and printed in both languages.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { inflateSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemoAccounts } from '../../src/accounts/demo.ts';
+import type { CaseActor } from '../../src/cases/index.ts';
+import { type DeviceKey, fullImei } from '../../src/identifiers/index.ts';
 import type { ChartData } from '../../src/insight/render/chart-data.ts';
-import { htmlToPdf, PdfError } from '../../src/insight/render/pdf.ts';
+import { htmlToPdf, PdfError, renderReportPdf } from '../../src/insight/render/pdf.ts';
 import { type PrintableDocument, printableHtml } from '../../src/insight/render/printable.ts';
+import { reportHtml } from '../../src/insight/render/report-document.ts';
+import { buildMonthlyReport } from '../../src/insight/report.ts';
+import { createTestApp, type TestApp } from '../support/app.ts';
 import { ARTIFACTS } from '../support/browser.ts';
 
 interface Raster {
@@ -152,4 +159,76 @@ describe('PDF of a printable document', () => {
     ).rejects.toBeInstanceOf(PdfError);
     expect(existsSync(path.join(dir, 'x.pdf'))).toBe(false);
   });
+});
+
+describe('PDF of the monthly report', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'openceir-report-pdf-'));
+  let t: TestApp;
+  const month = new Date().toISOString().slice(0, 7);
+
+  beforeAll(async () => {
+    t = await createTestApp('pglite');
+    await seedDemoAccounts(t.context.store, t.accounts);
+    // Police reports in three regions, one recovered; two rule blocks.
+    for (const [i, region] of ['capital', 'capital', 'north', 'coast'].entries()) {
+      const unit = region === 'capital' ? 'police-capital' : 'police-north';
+      const actor: CaseActor = {
+        kind: 'police',
+        name: unit,
+        organisation: { id: unit, kind: 'police', operatorId: null },
+      };
+      const { record } = await t.context.desk.cases.report(
+        {
+          imeis: [fullImei(`35387923${500_000 + i}` as DeviceKey)],
+          kind: 'stolen',
+          region,
+          policeReportNumber: `R-${i}`,
+        },
+        actor,
+        'police',
+      );
+      if (i === 0) await t.context.desk.cases.act(record.reference, 'recover', actor, 'found');
+    }
+    for (const n of [7, 8])
+      await t.call(`/api/v1/devices/${fullImei(`35387923${600_000 + n}` as DeviceKey)}/block`, {
+        method: 'POST',
+        json: { reason: 'duplicate', source: 'rule:duplicate-threshold' },
+      });
+  });
+  afterAll(async () => {
+    await t?.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lays out the report with its charts, translated headings and readable units', async () => {
+    const report = await buildMonthlyReport(t.context.store.db, { month });
+    const en = reportHtml(report, 'en');
+    expect(en).toContain(`<h1>Monthly report \u2066${month}\u2069</h1>`);
+    expect(en).toContain('<td>recovery rate (%)</td><td class="number" dir="ltr">25</td>');
+    expect(en).toContain('<td>reports received</td><td class="number" dir="ltr">4</td>');
+    expect(en).toMatch(/id="by-region-1-chart"/);
+    const ar = reportHtml(report, 'ar');
+    expect(ar).toContain('<html lang="ar" dir="rtl">');
+    expect(ar).toContain(`التقرير الشهري \u2066${month}\u2069`);
+    expect(ar).toContain('<td>البلاغات الواردة</td>');
+  });
+
+  for (const language of ['en', 'ar'] as const) {
+    it(`renders to PDF with charts on the first page (${language})`, async () => {
+      const report = await buildMonthlyReport(t.context.store.db, { month });
+      const file = path.join(dir, `report-${language}.pdf`);
+      await renderReportPdf(report, file, { language });
+      const page = firstPage(file, `report-${language}`);
+      // The same layout for a month with nothing in it: headings, axes and zeros, no bars.
+      const empty = path.join(dir, `empty-${language}.pdf`);
+      await renderReportPdf(await buildMonthlyReport(t.context.store.db, { month: '2020-01' }), empty, {
+        language,
+      });
+      const blank = firstPage(empty, `report-empty-${language}`);
+      expect(blank.inked).toBeGreaterThan(10_000);
+      expect(page.inked).toBeGreaterThan(10_000);
+      // The day-by-day bars on the first page are coloured ink the empty month does not have.
+      expect(page.coloured).toBeGreaterThan(blank.coloured + 400);
+    }, 120_000);
+  }
 });

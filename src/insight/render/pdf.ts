@@ -5,6 +5,9 @@
  * every step is bounded in time.
  */
 import { existsSync } from 'node:fs';
+import type { Language } from '../../i18n/index.ts';
+import type { MonthlyReport } from '../report.ts';
+import { reportHtml } from './report-document.ts';
 
 /** Where Chromium is looked for unless told: the Debian package's path, or OPENCEIR_CHROMIUM. */
 export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
@@ -79,4 +82,13 @@ export async function htmlToPdf(html: string, file: string, options: PdfOptions 
   } finally {
     await browser.close();
   }
+}
+
+/** The monthly report as a PDF with its charts, in one of the six languages (`openceir report monthly --pdf`). */
+export async function renderReportPdf(
+  report: MonthlyReport,
+  file: string,
+  options: PdfOptions & { readonly language: Language },
+): Promise<void> {
+  await htmlToPdf(reportHtml(report, options.language), file, options);
 }

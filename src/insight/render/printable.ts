@@ -1,10 +1,11 @@
 /**
  * A printable document: a self-contained HTML page (inline styles, SVG charts, tables; no script, no
- * link to anything) laid out for A4, in the document's language and direction. The PDF is this page
+ * link to anything) laid out for A4, in the document's language and direction. A section's figures
+ * are in its tables; its charts draw them. The PDF is this page
  * printed by Chromium (pdf.ts); the same page opened in a browser prints the same.
  */
 import type { ChartData } from './chart-data.ts';
-import { chartTable, renderChart } from './charts.ts';
+import { renderChart } from './charts.ts';
 import { type Direction, escapeXml, formatNumber } from './svg.ts';
 
 export interface PrintableTable {
@@ -68,7 +69,7 @@ function table(t: PrintableTable): string {
 function section(s: PrintableSection, dir: Direction): string {
   const charts = (s.charts ?? [])
     .filter((c) => c.categories.length > 0)
-    .map((c) => `<figure>${renderChart(c, { dir })}</figure>\n${chartTable(c)}`);
+    .map((c) => `<figure>${renderChart(c, { dir })}</figure>`);
   return `<section><h2>${escapeXml(s.heading)}</h2>
 ${s.lead ? `<p>${escapeXml(s.lead)}</p>` : ''}
 ${charts.join('\n')}

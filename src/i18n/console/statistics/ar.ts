@@ -1,4 +1,5 @@
 import type { statisticsEn } from './en.ts';
+import { statisticsReportAr } from './report-ar.ts';
 
 export const statisticsAr: Readonly<Record<keyof typeof statisticsEn, string>> = {
   'link.statistics': 'الإحصاءات: البلاغات، والحظر، ومدة الحظر، والاسترداد، والطعون، وأحجام القوائم',
@@ -69,4 +70,5 @@ export const statisticsAr: Readonly<Record<keyof typeof statisticsEn, string>> =
   'statistics.series.overturnRate': 'معدل الإلغاء',
   'statistics.series.blockedList': 'قائمة الحظر',
   'statistics.series.trackedList': 'قائمة التتبّع',
+  ...statisticsReportAr,
 };

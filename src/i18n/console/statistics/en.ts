@@ -1,3 +1,5 @@
+import { statisticsReportEn } from './report-en.ts';
+
 /** The regulator's statistics dashboard and the printable report's charts, in English (the reference). */
 export const statisticsEn = {
   'link.statistics': 'Statistics: reports, blocks, time to block, recoveries, appeals, list sizes',
@@ -69,4 +71,5 @@ export const statisticsEn = {
   'statistics.series.overturnRate': 'overturn rate',
   'statistics.series.blockedList': 'blocked list',
   'statistics.series.trackedList': 'tracked list',
+  ...statisticsReportEn,
 } as const;

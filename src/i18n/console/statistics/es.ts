@@ -1,4 +1,5 @@
 import type { statisticsEn } from './en.ts';
+import { statisticsReportEs } from './report-es.ts';
 
 export const statisticsEs: Readonly<Record<keyof typeof statisticsEn, string>> = {
   'link.statistics':
@@ -73,4 +74,5 @@ export const statisticsEs: Readonly<Record<keyof typeof statisticsEn, string>> =
   'statistics.series.overturnRate': 'tasa de revocación',
   'statistics.series.blockedList': 'lista de bloqueados',
   'statistics.series.trackedList': 'lista en seguimiento',
+  ...statisticsReportEs,
 };

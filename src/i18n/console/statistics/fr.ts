@@ -1,4 +1,5 @@
 import type { statisticsEn } from './en.ts';
+import { statisticsReportFr } from './report-fr.ts';
 
 export const statisticsFr: Readonly<Record<keyof typeof statisticsEn, string>> = {
   'link.statistics':
@@ -73,4 +74,5 @@ export const statisticsFr: Readonly<Record<keyof typeof statisticsEn, string>> =
   'statistics.series.overturnRate': 'taux d’annulation',
   'statistics.series.blockedList': 'liste bloquée',
   'statistics.series.trackedList': 'liste suivie',
+  ...statisticsReportFr,
 };

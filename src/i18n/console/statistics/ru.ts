@@ -1,4 +1,5 @@
 import type { statisticsEn } from './en.ts';
+import { statisticsReportRu } from './report-ru.ts';
 
 export const statisticsRu: Readonly<Record<keyof typeof statisticsEn, string>> = {
   'link.statistics':
@@ -73,4 +74,5 @@ export const statisticsRu: Readonly<Record<keyof typeof statisticsEn, string>> =
   'statistics.series.overturnRate': 'доля отмен',
   'statistics.series.blockedList': 'список блокировки',
   'statistics.series.trackedList': 'список отслеживания',
+  ...statisticsReportRu,
 };

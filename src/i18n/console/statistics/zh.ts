@@ -1,4 +1,5 @@
 import type { statisticsEn } from './en.ts';
+import { statisticsReportZh } from './report-zh.ts';
 
 export const statisticsZh: Readonly<Record<keyof typeof statisticsEn, string>> = {
   'link.statistics': '统计：报案、封禁、封禁用时、找回、申诉、名单规模',
@@ -68,4 +69,5 @@ export const statisticsZh: Readonly<Record<keyof typeof statisticsEn, string>> =
   'statistics.series.overturnRate': '撤销率',
   'statistics.series.blockedList': '封禁名单',
   'statistics.series.trackedList': '追踪名单',
+  ...statisticsReportZh,
 };
