@@ -57,6 +57,28 @@ describeStores('measures over a known history', (store) => {
     expect(await figures('reports_received', { ...MONTHS, operator: 'alpha' })).toEqual(monthly(1, 1));
   });
 
+  it('ISO weeks start on Monday; days are UTC days', async () => {
+    const weeks = await computeMeasure(store().db, 'reports_received', { ...PERIOD, granularity: 'week' });
+    expect(Object.fromEntries(weeks.rows.map((r) => [r.bucket, r.value]))).toEqual({
+      '2026-03-02': 2, // C1 Monday 2 March, C2 Thursday 5 March
+      '2026-03-09': 1,
+      '2026-03-16': 1,
+      '2026-03-23': 1,
+      '2026-03-30': 1, // C6 Friday 3 April
+      '2026-04-06': 1,
+      '2026-04-13': 1,
+    });
+    const days = await computeMeasure(store().db, 'blocked_attempts', {
+      from: '2026-03-10',
+      to: '2026-03-11',
+      granularity: 'day',
+    });
+    expect(days.rows).toEqual([
+      { bucket: '2026-03-10', group: null, value: 1 },
+      { bucket: '2026-03-11', group: null, value: 1 },
+    ]);
+  });
+
   it('devices blocked and tracked, by reason, rule, operator and peer', async () => {
     expect(await figures('devices_blocked', MONTHS)).toEqual(monthly(6, 3));
     expect(await figures('devices_blocked', { ...PERIOD, by: 'reason' })).toEqual(
