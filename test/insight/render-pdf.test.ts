@@ -20,6 +20,7 @@ import { reportHtml } from '../../src/insight/render/report-document.ts';
 import { buildMonthlyReport } from '../../src/insight/report.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { ARTIFACTS } from '../support/browser.ts';
+import { runCli } from '../support/process.ts';
 
 interface Raster {
   readonly width: number;
@@ -231,4 +232,34 @@ describe('PDF of the monthly report', () => {
       expect(page.coloured).toBeGreaterThan(blank.coloured + 400);
     }, 120_000);
   }
+});
+
+describe('openceir report monthly --pdf', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'openceir-report-cli-'));
+  const env = { OPENCEIR_DATA_DIR: path.join(dir, 'data'), DATABASE_URL: '', OPENCEIR_DEMO: '0' };
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes report.pdf in the language asked, refuses another, and names a missing Chromium', async () => {
+    const out = path.join(dir, 'out');
+    const run = await runCli(
+      ['report', 'monthly', '--month', '2026-01', '--out', out, '--pdf', 'ar'],
+      env,
+      120_000,
+    );
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(firstPage(path.join(out, 'report.pdf'), 'report-cli-ar').inked).toBeGreaterThan(10_000);
+    const refused = await runCli(
+      ['report', 'monthly', '--month', '2026-01', '--out', out, '--pdf', 'xx'],
+      env,
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('--pdf: must be one of en, ar, zh, fr, ru, es');
+    const missing = await runCli(['report', 'monthly', '--month', '2026-01', '--out', out, '--pdf'], {
+      ...env,
+      OPENCEIR_CHROMIUM: path.join(dir, 'no-chromium'),
+    });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain(`Chromium, which was not found at ${path.join(dir, 'no-chromium')}`);
+  }, 240_000);
 });
