@@ -106,16 +106,26 @@ export async function changesSince(
     throw new RangeError(`since ${since} is not between 0 and the ledger size ${size}`);
   if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_LIMIT)
     throw new RangeError(`limit ${limit} is not between 1 and ${MAX_LIMIT}`);
-  const upTo = Math.min(size, since + SCAN_WINDOW);
-  const rows = await query(
-    ledger.db,
-    sql`select ${ENTRY_COLUMNS} from ledger_entry
-        where seq >= ${since} and seq < ${upTo} and ${feedFilter(scope)}
-        order by seq limit ${limit}`,
-  );
-  const changes = rows.map((row) => changeOf(rowToEntry(row)));
+  // Windows growing fourfold from twice the limit: a dense feed (most entries are blocks) is read in
+  // one short index range, a sparse one in a few, never more than SCAN_WINDOW entries in all.
+  const end = Math.min(size, since + SCAN_WINDOW);
+  const changes: Change[] = [];
+  let from = since;
+  let window = Math.max(2 * limit, 1_000);
+  while (from < end && changes.length < limit) {
+    const to = Math.min(end, from + window);
+    const rows = await query(
+      ledger.db,
+      sql`select ${ENTRY_COLUMNS} from ledger_entry
+          where seq >= ${from} and seq < ${to} and ${feedFilter(scope)}
+          order by seq limit ${limit - changes.length}`,
+    );
+    for (const row of rows) changes.push(changeOf(rowToEntry(row)));
+    from = to;
+    window *= 4;
+  }
   const last = changes.at(-1);
-  const next = changes.length === limit && last ? last.position + 1 : upTo;
+  const next = changes.length === limit && last ? last.position + 1 : end;
   // Read after the size: heads only grow, so this one covers `next`.
   const head = await ledger.head();
   return { operator: scope.operatorId, since, changes, next, head };

@@ -200,6 +200,25 @@ describeStores('operator webhook', (store) => {
     ).rejects.toThrow(/since/);
   });
 
+  it('finds a change far into entries of no interest to the operator, in growing windows', async () => {
+    const start = await ledger.size();
+    const allows: EntryDraft[] = Array.from({ length: 3_000 }, (_, i) => ({
+      actor: 'test',
+      source: 'regulator',
+      action: 'allow',
+      target: { kind: 'device', deviceKey: key(10_000 + i) },
+      reasons: ['registered'],
+    }));
+    await append(allows, () => false);
+    await append([block(9)], () => true);
+    const page = await changesSince(ledger, deliveries.scope('alpha'), start, 1);
+    expect(page.changes.map((c) => c.position)).toEqual([start + 3_000]);
+    expect(page.next).toBe(start + 3_001);
+    const empty = await changesSince(ledger, deliveries.scope('alpha'), start, 5);
+    expect(empty.changes).toHaveLength(1);
+    expect(empty.next).toBe(await ledger.size());
+  });
+
   it('delivers every change once, in order, after refused attempts, with a valid signature', async () => {
     secret = (await deliveries.setWebhook('alpha', receiver.url)).secret;
     receiver.failNext = 3;
