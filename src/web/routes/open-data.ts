@@ -3,7 +3,9 @@
  *   GET /api/v1/open-data/statistics?from=YYYY-MM-DD&to=YYYY-MM-DD&by=month|operator|region|reason
  *   GET /api/v1/open-data/statistics.schema.json   the versioned JSON Schema of the answer
  *   GET /open-data[?from&to&by]                   the same figures as a portal page
- * Rate-limited per client address like the portal's other public work (docs/statistics.md).
+ * Rate-limited per client address like the portal's other public work, and each answer is kept for
+ * five minutes (at most 200 of them), so that a popular link does not recompute the figures on every
+ * request (docs/statistics.md).
  */
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
@@ -11,6 +13,8 @@ import { Type } from 'typebox';
 import {
   OPEN_DATA_BY,
   OPEN_DATA_SCHEMA_PATH,
+  type OpenDataQuery,
+  type OpenDataStatistics,
   openDataStatistics,
   parseOpenDataQuery,
 } from '../../insight/open-data.ts';
@@ -52,6 +56,27 @@ const Statistics = Type.Object(
 );
 
 type Query = { from?: string; to?: string; by?: string };
+
+const CACHE_MS = 5 * 60_000;
+const CACHE_ENTRIES = 200;
+
+/** Answers by query for a few minutes; the oldest goes first when full (a Map keeps insertion order). */
+class AnswerCache {
+  private readonly answers = new Map<string, { at: number; value: Promise<OpenDataStatistics> }>();
+
+  get(key: string, compute: () => Promise<OpenDataStatistics>): Promise<OpenDataStatistics> {
+    const now = Date.now();
+    const hit = this.answers.get(key);
+    if (hit && now - hit.at < CACHE_MS) return hit.value;
+    this.answers.delete(key);
+    while (this.answers.size >= CACHE_ENTRIES) this.answers.delete(this.answers.keys().next().value!);
+    const value = compute();
+    this.answers.set(key, { at: now, value });
+    // A failed computation is not kept.
+    value.catch(() => this.answers.delete(key));
+    return value;
+  }
+}
 const QueryString = Type.Object({
   from: Type.Optional(Type.String({ description: 'First day, YYYY-MM-DD (UTC)' })),
   to: Type.Optional(
@@ -73,6 +98,11 @@ function lastTwelveMonths(now: Date): { from: string; to: string } {
 export function openDataRoutes(app: FastifyInstance, context: AppContext): void {
   const minCell = context.config.openData.minCell;
   const rateLimit = publicRateLimit(context);
+  const cache = new AnswerCache();
+  const statistics = (query: OpenDataQuery) =>
+    cache.get(`${query.from}|${query.to}|${query.by}`, () =>
+      openDataStatistics(context.store.db, query, minCell),
+    );
 
   app.get<{ Querystring: Query }>(
     '/api/v1/open-data/statistics',
@@ -88,7 +118,7 @@ export function openDataRoutes(app: FastifyInstance, context: AppContext): void 
     async (request, reply) => {
       try {
         const query = parseOpenDataQuery(request.query);
-        return await openDataStatistics(context.store.db, query, minCell);
+        return await statistics(query);
       } catch (error) {
         if (!(error instanceof InsightInputError)) throw error;
         return problem(reply, {
@@ -117,7 +147,7 @@ export function openDataRoutes(app: FastifyInstance, context: AppContext): void 
     async (request, reply) => {
       const l = localize(request, reply);
       const asked = { ...lastTwelveMonths(new Date()), ...request.query };
-      let query: ReturnType<typeof parseOpenDataQuery>;
+      let query: OpenDataQuery;
       let message: string | null = null;
       try {
         query = parseOpenDataQuery(asked);
@@ -127,7 +157,7 @@ export function openDataRoutes(app: FastifyInstance, context: AppContext): void 
         message = error.message;
         reply.code(400);
       }
-      const stats = await openDataStatistics(context.store.db, query, minCell);
+      const stats = await statistics(query);
       const api = `/api/v1/open-data/statistics?from=${query.from}&to=${query.to}&by=${query.by}`;
       return reply
         .type('text/html; charset=utf-8')
