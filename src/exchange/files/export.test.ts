@@ -5,7 +5,7 @@
  * a confirming registry over HTTP and in the database).
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -233,6 +233,23 @@ describe.each(ENGINES)('operator list files [%s]', (engine) => {
       await other.dispose();
     }
   }, 60_000);
+
+  it('two exports into one directory: one whole directory, the other refused, nothing partial left', async () => {
+    const parent = tempDir();
+    const dir = path.join(parent, 'out');
+    const results = await Promise.allSettled(
+      ['mno-a', 'mno-b'].map((operator) =>
+        exportOperatorFiles(ledger, { operator, dir, configured: CONFIGURED }),
+      ),
+    );
+    const done = results.filter((r) => r.status === 'fulfilled');
+    const refused = results.filter((r) => r.status === 'rejected');
+    expect(done.length).toBe(1);
+    expect(refused.length).toBe(1);
+    expect((refused[0] as PromiseRejectedResult).reason).toBeInstanceOf(ExportInputError);
+    expect(readdirSync(parent)).toEqual(['out']);
+    expect((await verifyDirectory(dir, { publicKeyPem: ledger.signer.publicKeyPem })).ok).toBe(true);
+  });
 
   it('refuses bad requests naming the field and the rule', async () => {
     const refused = async (promise: Promise<unknown>) => {

@@ -208,6 +208,10 @@ export async function exportOperatorFiles(ledger: Ledger, request: ExportRequest
     await rename(staging, target);
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
+    // Another writer filled the directory between the check and the rename.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOTEMPTY' || code === 'EEXIST')
+      throw new ExportInputError('dir', `${dir} was written by someone else meanwhile: give a new directory`);
     throw error;
   }
   return { dir: target, manifest };
