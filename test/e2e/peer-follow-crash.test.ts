@@ -2,7 +2,7 @@
  * A registry killed (SIGKILL) while it follows a peer mid-stream, then restarted: its lists are exactly
  * what the trust policy gives from the peer's lists — every peer entry applied once, none skipped, none
  * twice — and `openceir ledger verify` passes. Two `openceir start` processes, each on its own
- * PostgreSQL database; the peer's backlog comes from DIRBS stolen list imports (12,000 blocks, then 2,400 unblocks;
+ * PostgreSQL database; the peer's backlog comes from DIRBS stolen list imports (8,000 blocks, then 1,600 unblocks;
  * PEER_CRASH_BLOCKS sets another size).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { type DeviceKey, fullImei } from '../../src/identifiers/imei.ts';
 import { runCli, type Started, startSystemProcess } from '../support/process.ts';
 import { createTestDatabase, type TestDatabase } from '../support/stores.ts';
 
-const BLOCKS = Number(process.env.PEER_CRASH_BLOCKS ?? 12_000);
+const BLOCKS = Number(process.env.PEER_CRASH_BLOCKS ?? 8_000);
 const KEPT = Math.round(BLOCKS * 0.8);
 
 const dirs: string[] = [];

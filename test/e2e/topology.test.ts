@@ -1,6 +1,7 @@
 /**
  * The exchange topology on loopback, every box a real `openceir start` process on its own PostgreSQL
- * database: registries A and B (B a peer of A: their stolen → our blocked foreign-stolen), two check
+ * database: registries A and B (B a peer of A, read through the feed B keeps for A: what B's policy for
+ * A shares, every entry with an inclusion proof; A's policy: their stolen → our blocked foreign-stolen), two check
  * nodes following A, and an operator consumer of A's lists. A stolen report on B reaches A's check
  * nodes (time printed, p50/p99 over 20 reports); a recovery on B unblocks there; the operator's list
  * file shows the block; an entry of B's log forged in its database stops peer B at A, with nothing of
@@ -93,25 +94,25 @@ describe('exchange topology: two registries, two check nodes, an operator consum
       policyFile,
       'apply:\n  stolen: {action: block, reason: foreign-stolen}\nshare:\n  reasons: [stolen, lost]\n',
     );
-    const added = await runCli(
-      [
-        'peer',
-        'add',
-        'country-b',
-        b.url,
-        '--public-key',
-        keyFile,
-        '--policy',
-        policyFile,
-        '--peer-api-key',
-        B_KEY,
-      ],
-      cliA,
-      60_000,
-    );
-    expect(added.stderr).toBe('');
-    expect(added.stdout).toContain('stolen → block foreign-stolen');
-
+    // B's side: A is a peer there too, whose policy shares B's stolen reports; B issues A a feed key.
+    const asB = (p: string, body?: unknown) =>
+      fetch(`${b.url}/api/v1/exchange/peers${p}`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${B_KEY}`,
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+    const aAtB = await asB('', {
+      id: 'country-a',
+      url: a.url,
+      publicKey: await (await fetch(`${a.url}/ledger/v1/public-key`)).text(),
+      policy: { apply: {}, share: { reasons: ['stolen'] } },
+    });
+    expect(aAtB.status).toBe(201);
+    expect((await asB('/country-a/pause')).status).toBe(200); // B does not follow A in this test
+    const { feedKey } = (await (await asB('/country-a/feed-key')).json()) as { feedKey: string };
     const nodeEnv = (name: string) => ({
       OPENCEIR_ROLE: 'check-node',
       OPENCEIR_FOLLOW: a.url,
@@ -125,7 +126,29 @@ describe('exchange topology: two registries, two check nodes, an operator consum
       OPENCEIR_OVERLOAD_MAX_DELAY_MS: '0',
       OPENCEIR_DATA_DIR: dataDir(),
     });
-    const nodes = await Promise.all([start(nodeEnv('node-1')), start(nodeEnv('node-2'))]);
+    const nodesStarting = Promise.all([start(nodeEnv('node-1')), start(nodeEnv('node-2'))]);
+    const added = await runCli(
+      [
+        'peer',
+        'add',
+        'country-b',
+        b.url,
+        '--public-key',
+        keyFile,
+        '--policy',
+        policyFile,
+        '--via',
+        'feed',
+        '--peer-api-key',
+        feedKey,
+      ],
+      cliA,
+      60_000,
+    );
+    const nodes = await nodesStarting;
+    expect(added.stderr).toBe('');
+    expect(added.stdout).toContain('stolen → block foreign-stolen');
+
     const statusOn = async (node: Started, imei: string): Promise<string> => {
       const response = await fetch(`${node.url}/api/v1/devices/${imei}/status`, {
         headers: { authorization: `Bearer ${NODE_KEY}` },
@@ -243,7 +266,7 @@ describe('exchange topology: two registries, two check nodes, an operator consum
       return peer.state === 'stopped' ? peer : null;
     });
     console.log(`A on B's forged entry: ${stopped.problem}`);
-    expect(stopped.problem).toMatch(/do not give its signed root/);
+    expect(stopped.problem).toMatch(/is not in its signed tree of size \d+: an entry was altered or forged/);
     const listedPeers = await runCli(['peer', 'list'], cliA, 60_000);
     expect(listedPeers.stdout).toMatch(/country-b\s+stopped/);
     expect(listedPeers.stdout).toContain('altered or forged');
