@@ -15,6 +15,19 @@ import { createTestApp, type TestApp } from '../support/app.ts';
 import { createTestStore, ENGINES, type TestStore } from '../support/stores.ts';
 import { buildHistory, K } from './history.ts';
 
+interface JsonSchema {
+  $id: string;
+  required: string[];
+  properties: {
+    measures: {
+      items: {
+        required: string[];
+        properties: { name: { enum: string[] }; cells: { items: { required: string[] } } };
+      };
+    };
+  };
+}
+
 const RUNS = Math.min(Number(process.env.OPENCEIR_FUZZ_RUNS ?? 300), 2000);
 
 /** The invariants every published answer keeps. */
@@ -166,7 +179,18 @@ describe.each(ENGINES)('open statistics over HTTP [%s]', (engine) => {
   it('serves its JSON Schema, a page, and documents itself in OpenAPI', async () => {
     const schema = await app.call('/api/v1/open-data/statistics.schema.json', { auth: false });
     expect(schema.headers.get('content-type')).toMatch(/schema\+json/);
-    expect(((await schema.json()) as { $id: string }).$id).toMatch(/open-data-statistics\/1\.0\.0$/);
+    const document = (await schema.json()) as JsonSchema;
+    expect(document.$id).toMatch(/open-data-statistics\/1\.0\.0$/);
+    // The answer has exactly the fields the schema lists, at every level, and only known measures.
+    const { body } = await get(app, 'from=2026-03-01&to=2026-04-30&by=operator');
+    expect(Object.keys(body).sort()).toEqual([...document.required].sort());
+    const item = document.properties.measures.items;
+    for (const m of body.measures) {
+      expect(Object.keys(m).sort()).toEqual([...item.required].sort());
+      expect(item.properties.name.enum).toContain(m.name);
+      for (const c of m.cells)
+        expect(Object.keys(c).sort()).toEqual([...item.properties.cells.items.required].sort());
+    }
     const page = await app.call('/open-data?from=2026-03-01&to=2026-04-30&by=region&lang=ar', {
       auth: false,
     });
