@@ -131,16 +131,24 @@ export async function changesSince(
   return { operator: scope.operatorId, since, changes, next, head };
 }
 
-/** The first change the operator has not acknowledged, or null when it holds every change. */
+/** How far the search for the first unacknowledged change goes (ten calls of SCAN_WINDOW). */
+export const PENDING_SEARCH = 10 * SCAN_WINDOW;
+
+/**
+ * The first change the operator has not acknowledged, or null when it holds every change (or none
+ * is within PENDING_SEARCH entries after its position, where the search stops).
+ */
 export async function firstPending(
   ledger: Ledger,
   scope: OperatorScope,
   acknowledged: number,
 ): Promise<Change | null> {
-  const rows = await query(
-    ledger.db,
-    sql`select ${ENTRY_COLUMNS} from ledger_entry
-        where seq >= ${acknowledged} and ${feedFilter(scope)} order by seq limit 1`,
-  );
-  return rows[0] ? changeOf(rowToEntry(rows[0])) : null;
+  let since = acknowledged;
+  for (let call = 0; call < PENDING_SEARCH / SCAN_WINDOW; call++) {
+    const page = await changesSince(ledger, scope, since, 1);
+    if (page.changes[0]) return page.changes[0];
+    if (page.next === since || page.next >= page.head.size) return null;
+    since = page.next;
+  }
+  return null;
 }
