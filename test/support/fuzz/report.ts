@@ -1,7 +1,7 @@
 /** What a fuzz run found: counters by outcome, and every violation with what reproduces it. */
 
 export interface Violation {
-  /** `diameter`, `n5g-eir`, `check` or `target` (the server process itself). */
+  /** `diameter`, `n5g-eir`, `check`, `target` (the server process itself), or a parser fuzzer: `smpp`, `csv`, `yaml`, `http`. */
   readonly area: string;
   readonly what: string;
   /** The input index (with the run seed, it regenerates the input); null for run-level failures. */
@@ -13,6 +13,8 @@ export interface Violation {
 }
 
 const KEPT = 50;
+/** The in-process parser fuzzers (parser-run.ts), each replayed by its own option. */
+const PARSER_AREAS = ['smpp', 'csv', 'yaml', 'http'];
 
 export class FuzzReport {
   readonly counts = new Map<string, number>();
@@ -43,7 +45,9 @@ export class FuzzReport {
       const again =
         v.area === 'diameter'
           ? `--diameter 1 --diameter-from ${v.index} --pei 0`
-          : `--diameter 0 --pei 1 --pei-from ${v.index} --http-every 1`;
+          : PARSER_AREAS.includes(v.area)
+            ? `--diameter 0 --pei 0 --${v.area} 1 --${v.area}-from ${v.index}`
+            : `--diameter 0 --pei 1 --pei-from ${v.index} --http-every 1`;
       lines.push(`  again: npx tsx scripts/fuzz.ts --seed ${this.seed} ${again}`);
     }
     if (v.input !== undefined)
