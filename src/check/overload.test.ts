@@ -32,9 +32,16 @@ describe('overload guard', () => {
     }
   });
 
-  it('caps the checks admitted per second', () => {
-    const guard = new OverloadGuard({ maxDelayMs: 0, maxRate: 100 });
-    const admitted = Array.from({ length: 150 }, () => guard.refuse()).filter((r) => !r).length;
-    expect(admitted).toBe(100);
+  it('caps the checks admitted per second, a tenth of a second of them at once', async () => {
+    const guard = new OverloadGuard({ maxDelayMs: 0, maxRate: 1000 });
+    const admitted = () => Array.from({ length: 150 }, () => guard.refuse()).filter((r) => !r).length;
+    expect(admitted()).toBe(100);
+    expect(guard.load).toBe(100);
+    // The bucket refills evenly: after 50 ms about 50 more, never the whole second's worth.
+    await tick(50);
+    const more = admitted();
+    expect(more).toBeGreaterThanOrEqual(40);
+    expect(more).toBeLessThanOrEqual(100);
+    expect(guard.refused).toBe(50 + 150 - more);
   });
 });
