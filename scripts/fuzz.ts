@@ -9,14 +9,16 @@
  *
  *   npx tsx scripts/fuzz.ts [--diameter 1000000] [--pei 1000000] [--smpp 0] [--csv 0] [--yaml 0]
  *                           [--seed N] [--http-every 10] [--connections 16] [--time-limit 1800]
- *                           [--in-process]
+ *                           [--in-process] [--import-every 20]
+ *   (--import-every: one CSV case in this many imports a whole file into a PGlite ledger; 0: none)
  *   One input again: npx tsx scripts/fuzz.ts --seed N --diameter 1 --diameter-from INDEX --pei 0
  *                    npx tsx scripts/fuzz.ts --seed N --diameter 0 --pei 0 --smpp 1 --smpp-from INDEX
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { csvFuzzer } from '../test/support/fuzz/csv.ts';
 import { fuzzParser, type ParserFuzzer } from '../test/support/fuzz/parser-run.ts';
-import type { FuzzReport } from '../test/support/fuzz/report.ts';
+import { FuzzReport } from '../test/support/fuzz/report.ts';
 import { runFuzz } from '../test/support/fuzz/run.ts';
 import { smppFuzzer } from '../test/support/fuzz/smpp.ts';
 
@@ -33,11 +35,24 @@ const { values } = parseArgs({
     'in-process': { type: 'boolean', default: false },
     smpp: { type: 'string', default: '0' },
     'smpp-from': { type: 'string', default: '0' },
+    csv: { type: 'string', default: '0' },
+    'csv-from': { type: 'string', default: '0' },
+    'import-every': { type: 'string', default: '20' },
   },
 });
 
 /** Each count option: a whole number, or an error naming the option. */
-for (const name of ['diameter', 'diameter-from', 'pei', 'pei-from', 'smpp', 'smpp-from'] as const) {
+for (const name of [
+  'diameter',
+  'diameter-from',
+  'pei',
+  'pei-from',
+  'smpp',
+  'smpp-from',
+  'csv',
+  'csv-from',
+  'import-every',
+] as const) {
   if (!/^[0-9]{1,10}$/.test(values[name])) {
     console.error(`--${name} must be a whole number of cases; got ${JSON.stringify(values[name])}`);
     process.exit(64);
@@ -46,6 +61,11 @@ for (const name of ['diameter', 'diameter-from', 'pei', 'pei-from', 'smpp', 'smp
 /** The in-process parser fuzzers, in the order they run, with their counts and first index. */
 const parsers: { fuzzer: ParserFuzzer; count: number; from: number }[] = [
   { fuzzer: smppFuzzer, count: Number(values.smpp), from: Number(values['smpp-from']) },
+  {
+    fuzzer: csvFuzzer({ importEvery: Number(values['import-every']) }),
+    count: Number(values.csv),
+    from: Number(values['csv-from']),
+  },
 ].filter((p) => p.count > 0);
 const seed =
   values.seed !== undefined ? Number(values.seed) >>> 0 : Math.floor(Math.random() * 0x1_0000_0000);
@@ -74,22 +94,31 @@ const line = (report: FuzzReport, startedAt: number) => {
 };
 const startedAt = Date.now();
 const timeLimitMs = Number(values['time-limit']) * 1000;
-const servers = await runFuzz(
-  {
-    seed,
-    diameter,
-    diameterFrom: Number(values['diameter-from']),
-    identities,
-    identitiesFrom: Number(values['pei-from']),
-    httpEvery: Number(values['http-every']),
-    connections: Number(values.connections),
-    inProcess: values['in-process'],
-    timeLimitMs,
-  },
-  (report) => {
+/** The servers' child process only when there is something to send it. */
+async function runServers() {
+  if (diameter + identities === 0) {
+    const report = new FuzzReport(seed);
     progress = setInterval(() => console.log(line(report, startedAt)), 10_000);
-  },
-);
+    return { report, complete: true };
+  }
+  return runFuzz(
+    {
+      seed,
+      diameter,
+      diameterFrom: Number(values['diameter-from']),
+      identities,
+      identitiesFrom: Number(values['pei-from']),
+      httpEvery: Number(values['http-every']),
+      connections: Number(values.connections),
+      inProcess: values['in-process'],
+      timeLimitMs,
+    },
+    (report) => {
+      progress = setInterval(() => console.log(line(report, startedAt)), 10_000);
+    },
+  );
+}
+const servers = await runServers();
 // The parsers share the run's report and its time limit.
 const { report } = servers;
 for (const { fuzzer, count, from } of parsers)

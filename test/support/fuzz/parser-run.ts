@@ -21,7 +21,8 @@ export interface ParserFuzzer {
   /** Separates this fuzzer's random stream from the others'. */
   readonly stream: number;
   run(random: Random, index: number): CaseResult | Promise<CaseResult>;
-  close?(): Promise<void>;
+  /** Ends the run: checks that span every case (a violation of index null) and frees what it holds. */
+  close?(report: FuzzReport): Promise<void>;
 }
 
 export interface ParserRunOptions {
@@ -74,6 +75,6 @@ export async function fuzzParser(
       }
     }
   } finally {
-    await fuzzer.close?.();
+    await fuzzer.close?.(report);
   }
 }
