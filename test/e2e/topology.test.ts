@@ -221,11 +221,22 @@ describe('exchange topology: two registries, two check nodes, an operator consum
     );
     expect(await statusOn(nodes[1]!, imeis[1]!)).toBe('blocked');
 
-    // The operator consumer of A's lists: its blocked list file shows B's report, not the recovered one.
-    const file = path.join(work, 'blocked.csv');
-    const exported = await runCli(['lists', 'export', 'blocked', '-o', file], cliA, 60_000);
-    expect(exported.code).toBe(0);
-    const listed = readFileSync(file, 'utf8');
+    // The operator consumer of A's lists: its signed list files show B's report, not the recovered one.
+    const analytics = path.join(work, 'analytics.yaml');
+    writeFileSync(
+      analytics,
+      "region:\n  name: A\n  operators:\n    - id: mno-a\n      name: Operator A\n      mcc_mnc_pairs: [{mcc: '639', mnc: '02'}]\n",
+    );
+    const files = path.join(work, 'mno-a');
+    const exported = await runCli(
+      ['exchange', 'export', 'mno-a', files, '--analytics-config', analytics],
+      cliA,
+      60_000,
+    );
+    expect(exported.code, exported.stderr).toBe(0);
+    const verifiedFiles = await runCli(['exchange', 'verify', files], cliA, 60_000);
+    expect(verifiedFiles.code, verifiedFiles.stdout + verifiedFiles.stderr).toBe(0);
+    const listed = readFileSync(path.join(files, 'blocked.csv'), 'utf8');
     expect(listed).toContain(imeis[1]!.slice(0, 14));
     expect(listed).not.toContain(imeis[0]!.slice(0, 14));
 
