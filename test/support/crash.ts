@@ -3,12 +3,13 @@
  * round can be replayed (OPENCEIR_CRASH_SEED), registries started and SIGKILLed on a fresh
  * PostgreSQL database, waiting for a condition (bounded), and `openceir ledger verify`.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { expect } from 'vitest';
-import { runCli, type Started, startSystemProcess } from './process.ts';
+import { BIN, runCli, type Started, startSystemProcess } from './process.ts';
 import { createTestDatabase, type TestDatabase } from './stores.ts';
 
 export const CRASH_SEED = Number(process.env.OPENCEIR_CRASH_SEED ?? 9);
@@ -108,4 +109,85 @@ export async function expectLedgerVerifies(env: NodeJS.ProcessEnv): Promise<void
   const verified = await runCli(['ledger', 'verify'], env, 180_000);
   expect(verified.code, verified.stdout + verified.stderr).toBe(0);
   expect(verified.stdout).toContain('lists match');
+}
+
+export interface KilledRun {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly ms: number;
+  readonly output: string;
+}
+
+/** When to SIGKILL a run: after a delay, or as soon as `when` sees a phase from outside. */
+export type Kill = { readonly afterMs: number } | { readonly when: () => Promise<boolean> } | null;
+
+/** Runs `openceir <args>` and SIGKILLs it as `kill` says (if it is still running then); bounded. */
+export function runKilled(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  kill: Kill = null,
+  timeoutMs = 300_000,
+): Promise<KilledRun> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: 'pipe' });
+    let output = '';
+    let running = true;
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
+    const killer = kill && 'afterMs' in kill ? setTimeout(() => child.kill('SIGKILL'), kill.afterMs) : null;
+    if (kill && 'when' in kill) {
+      // Polls while the child runs: bounded by its life, itself bounded by the guard below.
+      (async () => {
+        while (running) {
+          if (await kill.when()) {
+            child.kill('SIGKILL');
+            return;
+          }
+          await sleep(10);
+        }
+      })().catch(reject);
+    }
+    const guard = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`openceir ${args.join(' ')} did not finish in ${timeoutMs} ms\n${output}`));
+    }, timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      running = false;
+      if (killer) clearTimeout(killer);
+      clearTimeout(guard);
+      resolve({ code, signal, ms: performance.now() - started, output });
+    });
+  });
+}
+
+/** True while a statement matching `pattern` runs on the database (seen in pg_stat_activity). */
+export function statementRunning(sql: pg.Client, database: string, pattern: string): () => Promise<boolean> {
+  return async () => {
+    const { rows } = await sql.query(
+      `select 1 from pg_stat_activity
+       where datname = $1 and pid <> pg_backend_pid() and state <> 'idle' and query ilike $2 limit 1`,
+      [database, pattern],
+    );
+    return rows.length > 0;
+  };
+}
+
+/** A table's rows in a stable order, without the columns named in `skip` (times, positions). */
+export async function tableState(
+  sql: pg.Client,
+  table: string,
+  skip: readonly string[],
+  orderBy?: string,
+): Promise<string[]> {
+  const { rows } = await sql.query(`select * from ${table}${orderBy ? ` order by ${orderBy}` : ''}`);
+  const lines = rows.map((row) =>
+    JSON.stringify(Object.entries(row).filter(([column]) => !skip.includes(column))),
+  );
+  return orderBy ? lines : lines.sort();
 }
