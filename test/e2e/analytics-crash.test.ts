@@ -14,7 +14,7 @@
  * Seed: OPENCEIR_CRASH_SEED (default 6); the kill times used are printed.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { getTableName, is } from 'drizzle-orm';
@@ -148,11 +148,8 @@ interface Target {
   state(): Promise<unknown>;
   /** What a killed run left behind, in a few words (printed with the kill times). */
   leftovers(): Promise<string>;
-  /**
-   * Phases of an import seen from outside, to kill it in each whatever the machine's speed; `done`
-   * is the number of files imported before this one.
-   */
-  phases(done: number): { readonly name: string; reached(): Promise<boolean> }[];
+  /** Phases of an import seen from outside, to kill it in each whatever the machine's speed. */
+  phases(): { readonly name: string; reached(): Promise<boolean> }[];
   close(): Promise<void>;
 }
 
@@ -213,17 +210,19 @@ const DUCKDB: EngineCase = {
           await engine.close();
         }
       },
-      phases(done) {
+      phases() {
+        // Only files written by this run count: a killed run may have left a .tmp or a partition.
         const triplets = path.join(dir, 'analytics', 'triplets');
+        const since = Date.now();
+        const fresh = (suffix: string) => async () =>
+          filesUnder(triplets).some(
+            (f) =>
+              f.endsWith(suffix) &&
+              (statSync(path.join(triplets, f), { throwIfNoEntry: false })?.mtimeMs ?? 0) > since,
+          );
         return [
-          {
-            name: 'writing its Parquet partition',
-            reached: async () => filesUnder(triplets).some((f) => f.endsWith('.tmp')),
-          },
-          {
-            name: 'upserting (partition renamed, import not recorded yet)',
-            reached: async () => filesUnder(triplets).filter((f) => f.endsWith('.parquet')).length > done,
-          },
+          { name: 'writing its Parquet partition', reached: fresh('.tmp') },
+          { name: 'upserting (partition renamed, import not recorded yet)', reached: fresh('.parquet') },
         ];
       },
       async close() {},
@@ -372,7 +371,9 @@ describe.each([DUCKDB, POSTGRES])('analytics import killed half way [$name]', (e
               : `finished first (code ${killed.code})`),
         );
       }
-      for (const phase of crashed.phases(f)) {
+      for (let p = 0; p < crashed.phases().length; p++) {
+        // Taken afresh for each run: what "new" means starts with it.
+        const phase = crashed.phases()[p]!;
         const killed = await run(importArgs(file), envOf(crashed), { when: phase.reached });
         report.push(
           `file ${f + 1}: kill while ${phase.name}: ` +
