@@ -8,7 +8,9 @@
  * network IMEIs).
  *
  * Per day: rows, import time and rows/s per engine, split into the historic averages query, the
- * storing (second read of the file, staging, upserts) and the rest (hashing, validation). Every
+ * storing (second read of the file, staging, upserts) and the rest (hashing, validation), and this
+ * process's CPU time (all of DuckDB's work; PostgreSQL's server side is not in it), which other load
+ * on the machine disturbs less than wall time. Every
  * --classify-every days, classify (a duplicate_daily_avg condition over the whole window, malformed
  * IMEI, bad check digit) runs on both, with the number of monthly triplets it reads. At the end, the
  * ratio of the last days' median import time to the first days' median (day 1, the cold start, left
@@ -191,6 +193,8 @@ interface Day {
   readonly ms: Record<EngineName, number>;
   readonly historyMs: Record<EngineName, number>;
   readonly storeMs: Record<EngineName, number>;
+  /** This process's CPU time (user + system): all of DuckDB's work, only the client side of PostgreSQL's. */
+  readonly cpuMs: Record<EngineName, number>;
   readonly triplets: number | null;
   readonly classifyMs: Record<EngineName, number> | null;
 }
@@ -270,13 +274,17 @@ try {
     const ms = {} as Record<EngineName, number>;
     const historyMs = {} as Record<EngineName, number>;
     const storeMs = {} as Record<EngineName, number>;
+    const cpuMs = {} as Record<EngineName, number>;
     let rows = 0;
     for (const side of sides) {
       side.engine.historyMs = 0;
       side.engine.storeMs = 0;
       since = performance.now();
+      const cpu = process.cpuUsage();
       rows = await importDay(side, files[d]!);
       ms[side.name] = performance.now() - since;
+      const used = process.cpuUsage(cpu);
+      cpuMs[side.name] = (used.user + used.system) / 1000;
       historyMs[side.name] = side.engine.historyMs;
       storeMs[side.name] = side.engine.storeMs;
     }
@@ -297,10 +305,10 @@ try {
       const [n] = await sides[0]!.engine.query('select count(*) as n from monthly_triplet');
       triplets = Number(n?.n ?? 0);
     }
-    days.push({ day: d + 1, rows, ms, historyMs, storeMs, triplets, classifyMs });
+    days.push({ day: d + 1, rows, ms, historyMs, storeMs, cpuMs, triplets, classifyMs });
   }
 
-  const widths = [4, 10, 7, 9, 9, 8, 8, 9, 9, 8, 8, 9, 10, 10];
+  const widths = [4, 10, 7, 8, 8, 8, 7, 7, 8, 8, 8, 7, 7, 9, 9, 9];
   console.log(
     row(
       [
@@ -311,10 +319,12 @@ try {
         'duck r/s',
         'history',
         'store',
+        'cpu',
         'pg ms',
         'pg r/s',
         'history',
         'store',
+        'cpu',
         'triplets',
         'cls duck',
         'cls pg',
@@ -333,10 +343,12 @@ try {
           count((day.rows / day.ms.duckdb) * 1000),
           count(day.historyMs.duckdb),
           count(day.storeMs.duckdb),
+          count(day.cpuMs.duckdb),
           count(day.ms.postgres),
           count((day.rows / day.ms.postgres) * 1000),
           count(day.historyMs.postgres),
           count(day.storeMs.postgres),
+          count(day.cpuMs.postgres),
           day.triplets === null ? '' : count(day.triplets),
           day.classifyMs ? `${count(day.classifyMs.duckdb)} ms` : '',
           day.classifyMs ? `${count(day.classifyMs.postgres)} ms` : '',
@@ -359,7 +371,8 @@ try {
         `${name.padEnd(8)} import time per row, median of days ${last[0]!.day}–${last.at(-1)!.day} over days ` +
           `${first[0]!.day}–${first.at(-1)!.day}: ${ratio((d) => d.ms[name])} ` +
           `(history ${ratio((d) => d.historyMs[name])}, store ${ratio((d) => d.storeMs[name])}, ` +
-          `rest ${ratio((d) => d.ms[name] - d.historyMs[name] - d.storeMs[name])}); ` +
+          `rest ${ratio((d) => d.ms[name] - d.historyMs[name] - d.storeMs[name])}, ` +
+          `process CPU ${ratio((d) => d.cpuMs[name])}); ` +
           `median ${count(median(days.slice(1).map((d) => (d.rows / d.ms[name]) * 1000)))} rows/s`,
       );
     }
