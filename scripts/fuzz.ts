@@ -21,6 +21,7 @@ import { fuzzParser, type ParserFuzzer } from '../test/support/fuzz/parser-run.t
 import { FuzzReport } from '../test/support/fuzz/report.ts';
 import { runFuzz } from '../test/support/fuzz/run.ts';
 import { smppFuzzer } from '../test/support/fuzz/smpp.ts';
+import { yamlFuzzer } from '../test/support/fuzz/yaml.ts';
 
 const { values } = parseArgs({
   options: {
@@ -38,6 +39,8 @@ const { values } = parseArgs({
     csv: { type: 'string', default: '0' },
     'csv-from': { type: 'string', default: '0' },
     'import-every': { type: 'string', default: '20' },
+    yaml: { type: 'string', default: '0' },
+    'yaml-from': { type: 'string', default: '0' },
   },
 });
 
@@ -66,6 +69,7 @@ const parsers: { fuzzer: ParserFuzzer; count: number; from: number }[] = [
     count: Number(values.csv),
     from: Number(values['csv-from']),
   },
+  { fuzzer: yamlFuzzer(), count: Number(values.yaml), from: Number(values['yaml-from']) },
 ].filter((p) => p.count > 0);
 const seed =
   values.seed !== undefined ? Number(values.seed) >>> 0 : Math.floor(Math.random() * 0x1_0000_0000);
