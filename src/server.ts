@@ -32,7 +32,7 @@ import { startOperatorSync } from './exchange/operators/index.ts';
 import { PeerFollower } from './exchange/peers/follow.ts';
 import type { PushSubscriber } from './exchange/push/subscriber.ts';
 import { registerInsightMetrics } from './insight/metrics.ts';
-import { Ledger } from './ledger/ledger.ts';
+import { Ledger, refuseNewSigningKey } from './ledger/ledger.ts';
 import { foldNodes, verifyConsistency } from './ledger/merkle.ts';
 import { RemoteLedger } from './ledger/remote.ts';
 import { HeadSigner, keyIdOf, loadOrCreateSigningKey } from './ledger/signing.ts';
@@ -66,6 +66,7 @@ export async function openRegistry(
   store: Store,
   config: Config,
 ): Promise<{ ledger: Ledger; policy: Policy }> {
+  if (!existsSync(config.ledgerKeyFile)) await refuseNewSigningKey(store.db, config.ledgerKeyFile);
   const ledger = new Ledger(store, new HeadSigner(loadOrCreateSigningKey(config.ledgerKeyFile)));
   await ledger.init();
   return { ledger, policy: policyFrom(config.policy) };

@@ -6,7 +6,7 @@ import { describeStores } from '../../test/support/stores.ts';
 import { databaseError, query } from '../store/index.ts';
 import { type Entry, type EntryDraft, goldenHash } from './entry.ts';
 import { fold } from './fold.ts';
-import { Ledger, LedgerValidationError } from './ledger.ts';
+import { Ledger, LedgerValidationError, refuseNewSigningKey } from './ledger.ts';
 import { MemoryTree, verifyConsistency, verifyInclusion } from './merkle.ts';
 import { HeadSigner, verifyHead } from './signing.ts';
 import { snapshotOfProjection, snapshotOfState } from './snapshot.ts';
@@ -96,6 +96,14 @@ describeStores('ledger', (store) => {
   beforeAll(async () => {
     ledger = new Ledger(store(), signer);
     await ledger.init();
+  });
+
+  it('refuses to create a second signing key for a ledger that already has one, naming the setting', async () => {
+    await expect(refuseNewSigningKey(store().db, 'elsewhere/ledger-key.pem')).rejects.toThrow(
+      new RegExp(
+        `^ledger_key_file: elsewhere/ledger-key.pem does not exist, but this ledger is already signed by key ${signer.keyId};`,
+      ),
+    );
   });
 
   it('starts with a signed head of the empty tree', async () => {

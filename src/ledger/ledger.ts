@@ -77,6 +77,29 @@ export const ENTRY_COLUMNS =
 const bytes = (value: unknown): Buffer => Buffer.from(value as Uint8Array);
 
 /** One append transaction: entries added in order, then one signed head. */
+/**
+ * Refuses to start a ledger that already has signing keys with a key file that does not exist yet:
+ * that is a process pointed at the wrong data directory, not a key rotation, and it would sign the
+ * registry's heads with a key no follower or peer trusts. Rotating is deliberate: put the new key file
+ * in place first.
+ */
+export async function refuseNewSigningKey(db: Executor, keyFile: string): Promise<void> {
+  const keys = await query<{ key_id: string }>(db, sql`select key_id from ledger_key order by created_at`);
+  if (keys.length === 0) return;
+  throw new LedgerKeyError(
+    `ledger_key_file: ${keyFile} does not exist, but this ledger is already signed by key ${keys.at(-1)!.key_id}; ` +
+      "use the registry's key file (the same data_dir or ledger_key_file as its server). " +
+      'To rotate the key on purpose, create the new key file first.',
+  );
+}
+
+export class LedgerKeyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LedgerKeyError';
+  }
+}
+
 export class AppendSession {
   private readonly added: Entry[] = [];
 
