@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import { Registry } from 'prom-client';
 import { Accounts } from '../../src/accounts/accounts.ts';
 import { CaseDesk } from '../../src/cases/index.ts';
@@ -48,6 +48,8 @@ export async function createTestApp(
     sightings?: boolean;
     /** Settings as environment variables (OPENCEIR_…), over the defaults. */
     env?: Record<string, string>;
+    /** Where the app logs (silent by default). */
+    logger?: Logger;
   } = {},
 ): Promise<TestApp> {
   const testStore = options.store ?? (await createTestStore(engine));
@@ -92,7 +94,7 @@ export async function createTestApp(
     get publicUrl() {
       return publicUrl.value;
     },
-    logger: pino({ level: 'silent' }),
+    logger: options.logger ?? pino({ level: 'silent' }),
     metrics: new Registry(),
     version: '0.0.0-test',
     installation,

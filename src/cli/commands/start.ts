@@ -2,6 +2,7 @@
 import { type Command, Option } from 'commander';
 import { pino } from 'pino';
 import { type Config, loadConfig } from '../../config/load.ts';
+import { loggerOptions } from '../../privacy/logging.ts';
 import { type RunningSystem, startSystem } from '../../server.ts';
 import { VERSION } from '../../version.ts';
 
@@ -104,7 +105,7 @@ export function startCommand(program: Command): void {
         ...(options.follow ? { OPENCEIR_FOLLOW: options.follow } : {}),
       };
       const config = loadConfig({ file: options.config, env });
-      const logger = pino({ level: config.logLevel, base: { service: 'openceir', node: config.nodeName } });
+      const logger = pino(loggerOptions(config.logLevel, { service: 'openceir', node: config.nodeName }));
       const system = await startSystem(config, logger);
       process.stdout.write(banner(config, system));
 
