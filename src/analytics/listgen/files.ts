@@ -6,7 +6,7 @@
  * writes one file per change type (the change type is in the name, not in a column). Every delta file
  * is written, empty or not, as DIRBS does. Zipping (`<date>_blacklist.zip` …) is left out.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DeviceKey } from '../../identifiers/index.ts';
 import { checkDigitOf } from '../../identifiers/index.ts';
@@ -132,7 +132,14 @@ export function listFiles(inputs: FileInputs, options: OutputOptions): Map<strin
   return files;
 }
 
+/**
+ * Writes the files into `<directory>.partial` and renames it into place, so that a job killed half
+ * way never leaves a directory under a listgen name with some of its files missing.
+ */
 export function writeListFiles(directory: string, files: ReadonlyMap<string, string>): void {
-  mkdirSync(directory, { recursive: true });
-  for (const [name, bytes] of files) writeFileSync(path.join(directory, name), bytes);
+  const partial = `${directory}.partial`;
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(partial, { recursive: true });
+  for (const [name, bytes] of files) writeFileSync(path.join(partial, name), bytes);
+  renameSync(partial, directory);
 }
