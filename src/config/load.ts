@@ -54,6 +54,12 @@ export interface Config {
     readonly appealDays: number;
     readonly suspendOverdueAppeals: boolean;
   };
+  /** How long personal data is kept, in days (docs/security.md, Privacy). */
+  readonly retention: {
+    readonly sightingsDays: number;
+    readonly closedCasesDays: number;
+    readonly accessLogDays: number;
+  };
   /** Open statistics: counts below `minCell` are withheld (docs/statistics.md). */
   readonly openData: { readonly minCell: number };
   readonly staff: { readonly sessionHours: number };
@@ -323,6 +329,11 @@ export function loadConfig(options: LoadOptions = {}): Config {
       verificationMinutes: get<number>('cases.verification_minutes'),
       appealDays: get<number>('cases.appeal_days'),
       suspendOverdueAppeals: get<boolean>('cases.suspend_overdue_appeals'),
+    },
+    retention: {
+      sightingsDays: get<number>('retention.sightings_days'),
+      closedCasesDays: get<number>('retention.closed_cases_days'),
+      accessLogDays: get<number>('retention.access_log_days'),
     },
     openData: { minCell: get<number>('open_data.min_cell') },
     staff: { sessionHours: get<number>('staff.session_hours') },

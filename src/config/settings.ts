@@ -328,6 +328,29 @@ export const SETTINGS = [
     description: 'When an appeal is overdue, suspend the block to tracked until it is decided.',
   },
   {
+    key: 'retention.sightings_days',
+    env: 'OPENCEIR_RETENTION_SIGHTINGS_DAYS',
+    type: 'integer',
+    default: 365,
+    description:
+      'Days sightings (IMSI, MSISDN, network) are kept; `openceir privacy prune` deletes older ones except those an open alert refers to.',
+  },
+  {
+    key: 'retention.closed_cases_days',
+    env: 'OPENCEIR_RETENTION_CLOSED_CASES_DAYS',
+    type: 'integer',
+    default: 730,
+    description:
+      'Days after a case is closed, withdrawn or rejected before prune blanks its personal fields (the case, its events and ledger entries stay).',
+  },
+  {
+    key: 'retention.access_log_days',
+    env: 'OPENCEIR_RETENTION_ACCESS_LOG_DAYS',
+    type: 'integer',
+    default: 730,
+    description: 'Days access-log rows are kept before prune deletes them.',
+  },
+  {
     key: 'open_data.min_cell',
     env: 'OPENCEIR_OPEN_DATA_MIN_CELL',
     type: 'integer',
