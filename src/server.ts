@@ -116,7 +116,13 @@ async function startProtocols(config: Config, checks: CheckService, closers: (()
     config.sbi.tlsCertFile && config.sbi.tlsKeyFile
       ? { cert: readFileSync(config.sbi.tlsCertFile), key: readFileSync(config.sbi.tlsKeyFile) }
       : null;
-  const sbi = new SbiServer(checks, { host: config.host, port: config.sbiPort, tls, oauth });
+  const sbi = new SbiServer(checks, {
+    host: config.host,
+    port: config.sbiPort,
+    tls,
+    oauth,
+    nfInstanceId: config.sbi.nfInstanceId,
+  });
   const sbiUrl = await sbi.listen();
   closers.push(() => sbi.close());
   const diameter = new DiameterServer(checks, {
@@ -128,6 +134,7 @@ async function startProtocols(config: Config, checks: CheckService, closers: (()
     allowedRealms: config.diameter.allowedRealms,
     allowedAddresses: config.diameter.allowedAddresses,
     watchdogMs: config.diameter.watchdogSeconds * 1000,
+    maxPending: config.overload.maxPendingPerConnection,
     firmwareRevision: Number(VERSION.split('.').join('').slice(0, 6)) || 1,
   });
   const address = await diameter.listen();
@@ -337,6 +344,7 @@ async function startRegistry(config: Config, logger: Logger): Promise<RunningSys
       registry,
       checks,
       adminApiKey: admin.key,
+      maxInFlight: config.overload.maxApiInFlight,
       readiness: async (): Promise<{ ready: boolean; checks: Record<string, string> }> => {
         try {
           await store.ping();
@@ -515,6 +523,7 @@ async function startCheckNode(config: Config, logger: Logger): Promise<RunningSy
       metrics,
       version: VERSION,
       adminApiKey: admin.key,
+      maxInFlight: config.overload.maxApiInFlight,
       checks,
       readiness: async () => {
         const status = follower.status;

@@ -109,11 +109,19 @@ export class CheckService {
     this.current = index;
   }
 
-  /** True when this check must be refused for overload (and counts the refusal). */
-  refuse(protocol: SightingContext['protocol']): boolean {
-    const refused = this.options.overload?.refuse() ?? false;
+  /**
+   * True when this check must be refused for overload (and counts the refusal). `already`: the entry
+   * point refused it on its own bound (a full queue); only counted.
+   */
+  refuse(protocol: SightingContext['protocol'], already = false): boolean {
+    const refused = already || (this.options.overload?.refuse() ?? false);
     if (refused) this.refusals?.inc({ protocol });
     return refused;
+  }
+
+  /** How loaded admission control finds the process, 0–100 (TS 29.500 §6.3 Load-Metric). */
+  get load(): number {
+    return this.options.overload?.load ?? 0;
   }
 
   check(identity: Identity, context: SightingContext): CheckResult {

@@ -30,13 +30,19 @@ export interface Config {
   /** The optional ledger push over NATS JetStream (docs/follower-protocol.md). */
   readonly nats: { readonly url: string | null };
   readonly check: { readonly recordAll: boolean };
-  readonly overload: { readonly maxDelayMs: number; readonly maxRate: number };
+  readonly overload: {
+    readonly maxDelayMs: number;
+    readonly maxRate: number;
+    readonly maxApiInFlight: number;
+    readonly maxPendingPerConnection: number;
+  };
   readonly sbi: {
     readonly tlsCertFile: string | null;
     readonly tlsKeyFile: string | null;
     readonly oauthKeyFile: string | null;
     readonly oauthIssuer: string | null;
     readonly oauthAudiences: readonly string[];
+    readonly nfInstanceId: string | null;
   };
   readonly diameter: {
     readonly originHost: string;
@@ -301,13 +307,19 @@ export function loadConfig(options: LoadOptions = {}): Config {
     },
     nats: { url: get<string | null>('nats.url') },
     check: { recordAll: get<boolean>('check.record_all') },
-    overload: { maxDelayMs: get<number>('overload.max_delay_ms'), maxRate: get<number>('overload.max_rate') },
+    overload: {
+      maxDelayMs: get<number>('overload.max_delay_ms'),
+      maxRate: get<number>('overload.max_rate'),
+      maxApiInFlight: get<number>('overload.max_api_in_flight'),
+      maxPendingPerConnection: get<number>('overload.max_pending_per_connection'),
+    },
     sbi: {
       tlsCertFile: resolvePath('sbi.tls_cert_file'),
       tlsKeyFile: resolvePath('sbi.tls_key_file'),
       oauthKeyFile: resolvePath('sbi.oauth_key_file'),
       oauthIssuer: get<string | null>('sbi.oauth_issuer'),
       oauthAudiences: get<readonly string[]>('sbi.oauth_audiences'),
+      nfInstanceId: get<string | null>('sbi.nf_instance_id'),
     },
     diameter: {
       originHost: get<string>('diameter.origin_host'),

@@ -207,7 +207,24 @@ export const SETTINGS = [
     env: 'OPENCEIR_OVERLOAD_MAX_RATE',
     type: 'integer',
     default: 0,
-    description: 'Checks admitted per second per process; 0 means no limit.',
+    description:
+      'Checks admitted per second per process (a token bucket; a tenth of a second of burst); 0 means no limit. Set it a little under the capacity bench/overload.ts measures.',
+  },
+  {
+    key: 'overload.max_api_in_flight',
+    env: 'OPENCEIR_OVERLOAD_MAX_API_IN_FLIGHT',
+    type: 'integer',
+    default: 256,
+    description:
+      'REST API requests handled at once per process; more are refused with 429 and Retry-After (health and metrics excepted); 0 means no limit.',
+  },
+  {
+    key: 'overload.max_pending_per_connection',
+    env: 'OPENCEIR_OVERLOAD_MAX_PENDING_PER_CONNECTION',
+    type: 'integer',
+    default: 4096,
+    description:
+      'S13 ECRs pending on one Diameter connection (answers not yet written); more are answered 3004 DIAMETER_TOO_BUSY; 0 means no limit.',
   },
   {
     key: 'sbi.tls_cert_file',
@@ -236,6 +253,14 @@ export const SETTINGS = [
     type: 'string',
     default: null,
     description: 'N5g-eir OAuth2: the expected token issuer (the NRF); unset: not checked.',
+  },
+  {
+    key: 'sbi.nf_instance_id',
+    env: 'OPENCEIR_SBI_NF_INSTANCE_ID',
+    type: 'string',
+    default: null,
+    description:
+      'This EIR’s NF instance id (UUID, as registered in the NRF): the scope of the 3gpp-Sbi-Lci load information on 503 NF_CONGESTION; unset: no load information.',
   },
   {
     key: 'sbi.oauth_audiences',

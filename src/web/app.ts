@@ -13,6 +13,7 @@ import Fastify, {
 import type { Accounts } from '../accounts/accounts.ts';
 import type { CheckService } from '../check/service.ts';
 import { installAccessControl } from './access.ts';
+import { installAdmission } from './admission.ts';
 import { consoleAuthRoutes } from './console/auth.ts';
 import { consoleRefusal } from './console/refusal.ts';
 import type { AppContext } from './context.ts';
@@ -57,6 +58,8 @@ export interface BaseContext {
   readonly adminApiKey: string;
   /** Staff accounts: sessions and API keys besides the admin key; absent, only the admin key is accepted. */
   readonly accounts?: Accounts;
+  /** REST requests handled at once; more are refused 429 (admission.ts). Absent or 0: no bound. */
+  readonly maxInFlight?: number;
   /** Readiness of each dependency: "ok" or what is wrong; `ready` false answers 503. */
   readiness(): Promise<{ ready: boolean; checks: Record<string, string> }>;
 }
@@ -73,6 +76,8 @@ async function baseApp(
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   });
 
+  // Before access control: a flood is refused before any credential is checked.
+  installAdmission(app, context.maxInFlight ?? 0);
   installAccessControl(app, context.adminApiKey, context.accounts, { refusalPage: consoleRefusal });
   await app.register(swagger, {
     openapi: {

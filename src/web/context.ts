@@ -24,6 +24,8 @@ export interface AppContext {
   readonly registry: RegistryOperations;
   /** The key admin endpoints accept as a bearer token. */
   readonly adminApiKey: string;
+  /** REST requests handled at once; more are refused 429 (admission.ts). Absent or 0: no bound. */
+  readonly maxInFlight?: number;
   /** Staff accounts: console sessions, API keys, the access log. */
   readonly accounts: Accounts;
   /** Theft and loss cases, police alerts, appeals and the message outbox. */

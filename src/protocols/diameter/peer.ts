@@ -40,6 +40,11 @@ export interface PeerOptions {
   readonly originStateId: number;
   readonly policy: PeerPolicy;
   readonly watchdogMs: number;
+  /**
+   * ECRs of this connection whose answers have not left yet (waiting for their sightings to be written)
+   * above which a new ECR is answered 3004 DIAMETER_TOO_BUSY (RFC 6733 §7.1.3) at once; 0: no bound.
+   */
+  readonly maxPending?: number;
   readonly onOpen?: (peer: Identity) => void;
   readonly onClose?: (peer: Identity | null, reason: string) => void;
 }
@@ -69,6 +74,8 @@ export class PeerConnection {
   private lastHeard = Date.now();
   private watchdog: NodeJS.Timeout | undefined;
   private pendingDwr: number | null = null;
+  /** ECRs answered but not written yet: a bounded queue per connection. */
+  private pending = 0;
 
   constructor(
     private readonly socket: Socket,
@@ -94,16 +101,19 @@ export class PeerConnection {
     this.lastHeard = Date.now();
     const frames = this.reader.push(chunk);
     const out: Buffer[] = [];
+    const pendingBefore = this.pending;
     for (const frame of frames) {
       if (this.state === 'closing') break;
       const answer = this.handle(frame);
       if (answer) out.push(answer);
     }
+    const queued = this.pending - pendingBefore;
     const unframeable = this.reader.error !== null && this.state !== 'closing';
     if (unframeable) this.state = 'closing';
     // Write-ahead: the answers leave once the sightings of their checks are in the log (at once when
     // they recorded none; else with every other answer of this event-loop turn, after one write).
     this.service.answer(() => {
+      this.pending -= queued;
       if (out.length > 0) this.write(out.length === 1 ? out[0]! : Buffer.concat(out));
       if (unframeable && !this.socket.destroyed) {
         // Without a readable header the message boundaries are lost: what came before it is answered
@@ -227,6 +237,13 @@ export class PeerConnection {
             null,
           );
         }
+        const max = this.options.maxPending ?? 0;
+        if (max > 0 && this.pending >= max) {
+          // Refused before the ECR is read any further, and not counted: its answer waits for nothing.
+          this.service.refuse('s13', true);
+          return this.failure(message, RESULT.tooBusy, 'too many requests pending on this connection', null);
+        }
+        this.pending += 1;
         const outcome = handleEcr(message, this.service, this.options.local, this.peer!);
         if (outcome.kind === 'answer') return this.answer(message, outcome.avps);
         return this.failure(

@@ -20,6 +20,8 @@ export interface DiameterOptions {
   /** Source addresses admitted: IPs or CIDR blocks (`10.0.0.0/8`), or `*`. */
   readonly allowedAddresses: readonly string[];
   readonly watchdogMs?: number;
+  /** ECRs pending per connection above which new ones are answered 3004 TOO_BUSY; 0: no bound. */
+  readonly maxPending?: number;
   readonly productName?: string;
   readonly firmwareRevision?: number;
 }
@@ -69,6 +71,7 @@ export class DiameterServer {
         originStateId,
         policy,
         watchdogMs: options.watchdogMs ?? 30_000,
+        maxPending: options.maxPending ?? 0,
         onOpen: (peer) => this.openPeers.set(connection, peer),
         onClose: () => {
           this.connections.delete(connection);

@@ -32,6 +32,8 @@ export interface SbiOptions {
   readonly oauth?: TokenValidator | null;
   /** The operator network the consumers belong to, recorded with sightings. */
   readonly network?: string | null;
+  /** This NF's instance id (a UUID, as registered in the NRF): the scope of load control headers. */
+  readonly nfInstanceId?: string | null;
 }
 
 interface Problem {
@@ -237,7 +239,7 @@ export class SbiServer {
           detail: 'the EIR is overloaded; retry later',
           cause: 'NF_CONGESTION',
         },
-        { 'retry-after': '1' },
+        { 'retry-after': '1', ...this.loadControl() },
       );
       return;
     }
@@ -275,6 +277,18 @@ export class SbiServer {
       }
       this.service.observe('n5g-eir', started);
     });
+  }
+
+  /**
+   * TS 29.500 §6.3.2 load control information on a refusal: 3gpp-Sbi-Lci (§5.2.3.2.11) with the
+   * guard's load, scoped to this NF instance when it has an id.
+   */
+  private loadControl(): Record<string, string> {
+    if (!this.options.nfInstanceId) return {};
+    const timestamp = new Date().toUTCString();
+    return {
+      '3gpp-sbi-lci': `Timestamp: "${timestamp}"; Load-Metric: ${this.service.load}%; NF-Instance: ${this.options.nfInstanceId}`,
+    };
   }
 
   async listen(): Promise<string> {
