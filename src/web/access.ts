@@ -6,7 +6,8 @@
  * A request proves who it is with, in this order: `Authorization: Bearer <admin key>` (the built-in
  * regulator principal), `Authorization: Bearer ok_…` (an organisation's API key, with the key's
  * role), or the console session cookie. `admin` means the regulator role, so the admin key, a
- * regulator's session and a regulator API key all pass. The principal is `request.staff`.
+ * regulator's session and a regulator API key all pass; on reads (GET, HEAD) the auditor passes too.
+ * The principal is `request.staff`. Who calls each route, and why: permissions.ts.
  *
  * Console forms are protected against cross-site requests by a token derived from the session
  * (OWASP CSRF cheat sheet, "signed double submit"): HMAC-SHA256 keyed by the session token, which
@@ -39,6 +40,20 @@ export const CSRF_FIELD = '_csrf';
 const CSRF_HEADER = 'x-csrf-token';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** A route as registered, with its declaration: what the permission table (permissions.ts) is checked against. */
+export interface DeclaredRoute {
+  readonly method: string;
+  readonly url: string;
+  readonly access: Access;
+}
+
+const declaredByApp = new WeakMap<FastifyInstance, DeclaredRoute[]>();
+
+/** Every route of an app with its access, in the order registered (HEAD routes included). */
+export function declaredRoutes(app: FastifyInstance): readonly DeclaredRoute[] {
+  return declaredByApp.get(app) ?? [];
+}
+
 /** Session tokens of the requests that came with a valid session, for CSRF tokens (never logged). */
 const sessionTokens = new WeakMap<FastifyRequest, string>();
 
@@ -57,11 +72,17 @@ function keyMatches(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** Whether a principal may use a route with this declaration. */
-export function allows(access: Access, staff: Staff | null): boolean {
+const READ_METHODS = new Set(['GET', 'HEAD']);
+
+/**
+ * Whether a principal may use a route with this declaration. `admin` is the regulator's; the auditor
+ * reads (GET, HEAD) what the regulator reads and never writes.
+ */
+export function allows(access: Access, staff: Staff | null, method = 'POST'): boolean {
   if (access === 'public') return true;
   if (!staff) return false;
-  return access === 'admin' ? staff.role === 'regulator' : access.includes(staff.role);
+  if (access !== 'admin') return access.includes(staff.role);
+  return staff.role === 'regulator' || (staff.role === 'auditor' && READ_METHODS.has(method));
 }
 
 /** The CSRF token for the request's session, or null when it has no session. */
@@ -114,6 +135,8 @@ export function installAccessControl(
   options: AccessOptions = {},
 ): void {
   app.decorateRequest('staff', null);
+  const declared: DeclaredRoute[] = [];
+  declaredByApp.set(app, declared);
 
   app.addHook('onRoute', (route) => {
     // The API documentation UI (a plugin's routes) is public by decision.
@@ -125,6 +148,7 @@ export function installAccessControl(
           "(config.access: 'public' | 'admin' | a non-empty list of police, operator, regulator, auditor)",
       );
     }
+    for (const method of [route.method].flat()) declared.push({ method, url: route.url, access });
   });
 
   /** The principal the request's credentials prove; `invalid` for a bearer key that is not valid. */
@@ -169,7 +193,7 @@ export function installAccessControl(
           cause: 'UNAUTHORIZED',
         });
     }
-    if (!allows(access, request.staff)) {
+    if (!allows(access, request.staff, request.method)) {
       if (onConsole && request.staff.via === 'session' && options.refusalPage)
         return options.refusalPage(request, reply, 'role');
       const needed = access === 'admin' ? 'regulator' : access.join(' or ');
