@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { CheckIndex } from '../../src/check/index.ts';
-import { OverloadGuard } from '../../src/check/overload.ts';
+import { OverloadGuard, type OverloadOptions } from '../../src/check/overload.ts';
 import { DEFAULT_POLICY } from '../../src/check/policy.ts';
 import { CheckService } from '../../src/check/service.ts';
 import { SightingRecorder } from '../../src/check/sightings.ts';
@@ -25,9 +25,9 @@ export interface BenchChecks {
 
 /**
  * The check service over `index`. `bare`: no recorder, metrics or overload guard, to see what they
- * cost.
+ * cost. `overload`: the guard's limits (default: the settings' defaults).
  */
-export function benchChecks(index: CheckIndex, bare: boolean): BenchChecks {
+export function benchChecks(index: CheckIndex, bare: boolean, overload?: OverloadOptions): BenchChecks {
   if (bare) {
     const service = new CheckService({ policy: DEFAULT_POLICY, index, recorder: null, overload: null });
     return { service, sightings: () => 0, close: async () => {} };
@@ -45,16 +45,16 @@ export function benchChecks(index: CheckIndex, bare: boolean): BenchChecks {
     },
   });
   recorder.start();
-  const overload = new OverloadGuard(defaults.overload).start();
+  const guard = new OverloadGuard(overload ?? defaults.overload).start();
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics, prefix: 'openceir_' });
-  const service = new CheckService({ policy: DEFAULT_POLICY, index, recorder, overload, metrics });
+  const service = new CheckService({ policy: DEFAULT_POLICY, index, recorder, overload: guard, metrics });
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   return {
     service,
     sightings: () => shipped,
     close: async () => {
-      overload.stop();
+      guard.stop();
       await recorder.close();
       rmSync(dir, { recursive: true, force: true });
     },

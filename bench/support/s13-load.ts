@@ -46,7 +46,7 @@ export interface RunResult {
 }
 
 /** ECRs as MMEs send them (User-Name, Terminal-Information with IMEI and Software-Version), ids 0. */
-function ecrTemplates(equipment: readonly Equipment[]): Buffer[] {
+export function ecrTemplates(equipment: readonly Equipment[]): Buffer[] {
   return equipment.map((e, i) => {
     const terminal = [utf8(AVP.imei, e.imei, { vendorId: VENDOR_3GPP })];
     if (e.svn !== null) terminal.push(utf8(AVP.softwareVersion, e.svn, { vendorId: VENDOR_3GPP }));
@@ -69,7 +69,7 @@ function ecrTemplates(equipment: readonly Equipment[]): Buffer[] {
   });
 }
 
-function cer(connection: number): Buffer {
+export function cer(connection: number): Buffer {
   return encodeMessage({
     flags: FLAG.request,
     command: CMD.capabilitiesExchange,
@@ -96,7 +96,7 @@ function cer(connection: number): Buffer {
  * Experimental-Result is entered rather than skipped: its children end where it ends, so the pass
  * goes on with the next top-level AVP. (No closure here: tsx names every closure it creates.)
  */
-function outcomeOf(frame: Buffer): string {
+export function outcomeOf(frame: Buffer): string {
   let result = -1;
   let experimental = -1;
   let status = -1;
