@@ -358,10 +358,7 @@ function figures(label: string, m: Measure): Figures {
   const histogram = new LatencyHistogram();
   histogram.add(m.latency);
   const refused = Object.values(m.refused).reduce((a, b) => a + b, 0);
-  const codes = [
-    ...Object.entries(m.refused).map(([k, n]) => `${k}: ${count(n)}`),
-    ...Object.entries(m.other).map(([k, n]) => `other ${k}: ${count(n)}`),
-  ].join('; ');
+  const codes = [...Object.keys(m.refused), ...Object.keys(m.other).map((k) => `other ${k}`)].join('; ');
   return {
     label,
     offered: m.offered / m.seconds,

@@ -26,6 +26,7 @@ export class CheckService {
   readonly latency: Histogram<'protocol'> | null;
   private readonly children = new Map<string, { inc(): void }>();
   private readonly timers = new Map<string, { observe(value: number): void }>();
+  private readonly refusedBy = new Map<string, { inc(): void }>();
 
   constructor(private readonly options: CheckServiceOptions) {
     this.current = options.index;
@@ -115,7 +116,15 @@ export class CheckService {
    */
   refuse(protocol: SightingContext['protocol'], already = false): boolean {
     const refused = already || (this.options.overload?.refuse() ?? false);
-    if (refused) this.refusals?.inc({ protocol });
+    if (refused && this.refusals) {
+      // Found once per protocol: a refusal must stay cheap, so it does not hash its labels.
+      let child = this.refusedBy.get(protocol);
+      if (!child) {
+        child = this.refusals.labels({ protocol });
+        this.refusedBy.set(protocol, child);
+      }
+      child.inc();
+    }
     return refused;
   }
 

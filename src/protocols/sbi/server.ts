@@ -76,6 +76,16 @@ function sendStatus(stream: ServerHttp2Stream, answer: Exclude<Answer, 'unknown'
   stream.end(body);
 }
 
+/** The refusal under overload, encoded once: refusing must cost far less than answering. */
+const CONGESTION = Buffer.from(
+  JSON.stringify({
+    status: 503,
+    title: 'Service Unavailable',
+    detail: 'the EIR is overloaded; retry later',
+    cause: 'NF_CONGESTION',
+  }),
+);
+
 /** A stream's errors (a reset by the client) end that stream only. */
 const ignore = () => {};
 
@@ -231,16 +241,16 @@ export class SbiServer {
       if (token.subject) peer = token.subject;
     }
     if (this.service.refuse('n5g-eir')) {
-      problem(
-        stream,
-        {
-          status: 503,
-          title: 'Service Unavailable',
-          detail: 'the EIR is overloaded; retry later',
-          cause: 'NF_CONGESTION',
-        },
-        { 'retry-after': '1', ...this.loadControl() },
-      );
+      if (!stream.destroyed && !stream.closed) {
+        stream.respond({
+          ':status': 503,
+          'content-type': 'application/problem+json',
+          'content-length': CONGESTION.length,
+          'retry-after': '1',
+          ...this.loadControl(),
+        });
+        stream.end(CONGESTION);
+      }
       return;
     }
     const params = readQuery(query);
