@@ -8,6 +8,7 @@ import { configCommand } from './commands/config.ts';
 import { deviceCommands } from './commands/device.ts';
 import { exchangeGroups } from './commands/exchange.ts';
 import { identifyCommands } from './commands/identify.ts';
+import { privacyCommands } from './commands/privacy.ts';
 import { registryCommands } from './commands/registry.ts';
 import { reportCommands } from './commands/report.ts';
 import { startCommand } from './commands/start.ts';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   const audit = program.command('audit').description('compliance audits (ITU-T Q.5053)');
   exchangeGroups({ exchange, peer, audit });
   reportCommands(program);
+  privacyCommands(program);
   configCommand(program);
   return program;
 }

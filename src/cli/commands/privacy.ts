@@ -1,0 +1,95 @@
+/**
+ * `openceir privacy …`: retention and subject access on the database this machine's configuration
+ * names (docs/security.md, Privacy). A running registry prunes daily by itself; these commands serve
+ * an operator who wants to see or run it now, and a request from a case's owner.
+ */
+import os from 'node:os';
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/load.ts';
+import { exportSubject, parseCaseReference, SubjectNotFoundError } from '../../privacy/export.ts';
+import { type PruneReport, prune } from '../../privacy/retention.ts';
+import { openStore, type Store } from '../../store/index.ts';
+import { DirectoryLockedError } from '../../store/lock.ts';
+
+async function withStore(file: string | undefined, work: (store: Store) => Promise<void>): Promise<void> {
+  const config = loadConfig({ file });
+  let store: Store;
+  try {
+    store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  } catch (error) {
+    if (!(error instanceof DirectoryLockedError)) throw error;
+    throw new Error(
+      `a running OpenCEIR holds the embedded database in ${config.dataDir}: stop it first (a running registry prunes once a day by itself)`,
+    );
+  }
+  try {
+    await store.migrate();
+    await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+function pruneText(report: PruneReport): string {
+  const verb = report.dryRun ? 'would delete' : 'deleted';
+  return (
+    `${report.dryRun ? 'Dry run: nothing changed.\n' : ''}` +
+    `sightings before ${report.before.sightings}: ${verb} ${report.sightingsDeleted}\n` +
+    `cases ended before ${report.before.closedCases}: ${report.dryRun ? 'would blank' : 'blanked'} ` +
+    `the personal fields of ${report.casesBlanked}\n` +
+    `access-log rows before ${report.before.accessLog}: ${verb} ${report.accessLogDeleted}\n` +
+    (report.incomplete ? 'More remains: run it again.\n' : '')
+  );
+}
+
+export function privacyCommands(program: Command): void {
+  const privacy = program
+    .command('privacy')
+    .description('personal data: retention prune and subject-access export');
+
+  privacy
+    .command('prune')
+    .description(
+      'delete sightings and access-log rows past their retention period and blank the personal fields of cases ended ' +
+        'longer ago than retention.closed_cases_days (settings retention.*)',
+    )
+    .option('-c, --config <file>', 'YAML configuration file')
+    .option('--dry-run', 'count what would be pruned, change nothing')
+    .option('--json', 'print JSON')
+    .action(async (options: { config?: string; dryRun?: boolean; json?: boolean }) => {
+      const config = loadConfig({ file: options.config });
+      await withStore(options.config, async (store) => {
+        const report = await prune(store.db, config.retention, { dryRun: options.dryRun ?? false });
+        process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : pruneText(report));
+      });
+    });
+
+  privacy
+    .command('export')
+    .description(
+      'print as JSON everything held about a case: the case and its events, its devices, alerts on them, appeals by ' +
+        'the same reporter contact and sightings of its devices; the read is written to the access log',
+    )
+    .argument('<case-reference>', 'the case reference, e.g. C-7KQ4-9XZ2')
+    .option('-c, --config <file>', 'YAML configuration file')
+    .option('--why <purpose>', 'the purpose recorded in the access log', 'subject-access request')
+    .action(async (text: string, options: { config?: string; why: string }) => {
+      const reference = parseCaseReference(text);
+      if (!options.why.trim()) throw new RangeError('--why: give the purpose of the export');
+      await withStore(options.config, async (store) => {
+        try {
+          const exported = await exportSubject(store.db, reference, {
+            actor: `cli:${os.userInfo().username}`,
+            role: 'admin',
+            organisation: null,
+            why: options.why,
+          });
+          process.stdout.write(`${JSON.stringify(exported, null, 2)}\n`);
+        } catch (error) {
+          if (!(error instanceof SubjectNotFoundError)) throw error;
+          process.stderr.write(`openceir: ${error.message}\n`);
+          process.exitCode = 1;
+        }
+      });
+    });
+}
