@@ -128,6 +128,13 @@ export const ROUTE_PERMISSIONS: readonly RoutePermission[] = [
   ...rows(OVERSIGHT, [
     ['GET', '/console/access-log', 'who read personal data: the regulator and the auditor oversee staff'],
     ['GET', '/console/policy', 'the check policy in force, read-only'],
+    ['GET', '/console/statistics', 'registry statistics: the regulator, and the auditor reads them'],
+    ['GET', '/console/statistics/:chart.csv', 'registry statistics as CSV: the regulator and the auditor'],
+    [
+      'POST',
+      '/api/v1/ledger/verify',
+      'recomputes the tree and checks every head; changes nothing, so the auditor too',
+    ],
   ]),
   ...rows(REGULATOR, [
     ['GET', '/console/users', 'the regulator administers staff accounts'],
@@ -138,8 +145,6 @@ export const ROUTE_PERMISSIONS: readonly RoutePermission[] = [
     ['GET', '/console/appeals', 'the regulator decides appeals'],
     ['GET', '/console/appeals/:reference', 'the regulator decides appeals'],
     ['POST', '/console/appeals/:reference/decision', 'the regulator decides appeals'],
-    ['GET', '/console/statistics', 'registry statistics for the regulator'],
-    ['GET', '/console/statistics/:chart.csv', 'registry statistics for the regulator, as CSV'],
     ['GET', '/api/v1/appeals', 'the regulator’s systems list appeals'],
     ['POST', '/api/v1/appeals/:reference/decision', 'the regulator decides appeals'],
     [
@@ -221,7 +226,6 @@ export const ROUTE_PERMISSIONS: readonly RoutePermission[] = [
       NF_READ,
     ],
     ['GET', '/ledger/v1/snapshot', 'the lists as a snapshot, for check nodes with a key', NF_READ],
-    ['POST', '/api/v1/ledger/verify', 'verifies the whole ledger: the regulator'],
     ['GET', '/api/v1/exchange/match-keys', 'peers’ match keys (no secrets): regulator; auditor reads'],
     ['PUT', '/api/v1/exchange/match-keys/:peerId', 'agreeing a match key with a peer: the regulator'],
     ['DELETE', '/api/v1/exchange/match-keys/:peerId', 'withdrawing a match key: the regulator'],

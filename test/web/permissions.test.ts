@@ -12,6 +12,7 @@ import type { Role } from '../../src/accounts/model.ts';
 import { SmscSimulator } from '../../src/protocols/sms/index.ts';
 import { type Access, type DeclaredRoute, declaredRoutes } from '../../src/web/access.ts';
 import { buildApp, buildCheckNodeApp } from '../../src/web/app.ts';
+import { CONSOLE_LINKS } from '../../src/web/console/auth.ts';
 import {
   describeAccess,
   permissionsMarkdown,
@@ -236,6 +237,40 @@ describe('route permissions', () => {
     });
     expect(wrong).toEqual([]);
   }, 120_000);
+
+  it('lets the auditor read and never write', () => {
+    // POSTs that change nothing the registry holds: verifying the ledger, ending one's own session.
+    const harmless = new Set(['POST /api/v1/ledger/verify', 'POST /console/logout']);
+    const writes = ROUTE_PERMISSIONS.filter(
+      (row) => admits(row, 'auditor') && row.access !== 'public' && row.method !== 'GET',
+    ).map((row) => key(row.method, row.url));
+    expect(writes.filter((route) => !harmless.has(route))).toEqual([]);
+    // What the role is for: the access log, statistics, audits of the ledger, the read API.
+    const reads = ROUTE_PERMISSIONS.filter((row) => row.access !== 'public' && admits(row, 'auditor'));
+    expect(reads.map((row) => key(row.method, row.url))).toEqual(
+      expect.arrayContaining([
+        'GET /console/access-log',
+        'GET /console/statistics',
+        'POST /api/v1/ledger/verify',
+        'GET /ledger/v1/entries',
+        'GET /api/v1/rules',
+      ]),
+    );
+  });
+
+  it('offers on the console home exactly the pages each role may open', () => {
+    const pages = new Map(
+      ROUTE_PERMISSIONS.filter((row) => row.method === 'GET').map((row) => [row.url, row]),
+    );
+    for (const link of CONSOLE_LINKS) {
+      const row = pages.get(link.href);
+      expect(row, `${link.href} is in the table`).toBeDefined();
+      const roles = (['police', 'operator', 'regulator', 'auditor'] as const).filter((role) =>
+        admits(row!, role),
+      );
+      expect([...link.roles].sort(), `CONSOLE_LINKS roles of ${link.href}`).toEqual(roles.sort());
+    }
+  });
 
   it('keeps the access-control section of docs/security.md as the table generates it', () => {
     const doc = readFileSync(new URL('../../docs/security.md', import.meta.url), 'utf8');

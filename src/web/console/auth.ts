@@ -31,7 +31,7 @@ export const CONSOLE_LINKS: readonly { href: string; roles: readonly Role[]; lab
   { href: '/console/users', roles: ['regulator'], label: 'link.users' },
   { href: '/console/access-log', roles: ['auditor', 'regulator'], label: 'link.accessLog' },
   { href: '/console/policy', roles: ['regulator', 'auditor'], label: 'link.policy' },
-  { href: '/console/statistics', roles: ['regulator'], label: 'link.statistics' },
+  { href: '/console/statistics', roles: ['regulator', 'auditor'], label: 'link.statistics' },
 ];
 
 const LOGIN_ERRORS: Readonly<Record<LoginError['reason'], ConsoleKey>> = {

@@ -24,7 +24,7 @@ import { PROBLEM_CONTENT_TYPE, type ProblemBody } from '../problem.ts';
 
 type Query = Record<string, string | undefined>;
 
-const options = { schema: { hide: true }, config: { access: ['regulator'] } } as const;
+const options = { schema: { hide: true }, config: { access: ['regulator', 'auditor'] } } as const;
 
 /** Regions are those of the police units; operators those of the operator organisations. */
 async function choices(context: AppContext): Promise<{ operators: string[]; regions: string[] }> {
