@@ -17,6 +17,7 @@ import { installAdmission } from './admission.ts';
 import { consoleAuthRoutes } from './console/auth.ts';
 import { consoleRefusal } from './console/refusal.ts';
 import type { AppContext } from './context.ts';
+import { installNulRefusal } from './nul.ts';
 import { PROBLEM_CONTENT_TYPE, type ProblemBody } from './problem.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { checkRoutes } from './routes/check.ts';
@@ -135,6 +136,8 @@ async function baseApp(
         ...(status === 500 ? { cause: 'INTERNAL_ERROR' } : { cause: error.code }),
       } satisfies ProblemBody);
   });
+
+  installNulRefusal(app);
 
   app.setNotFoundHandler((request, reply) =>
     reply

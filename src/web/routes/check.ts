@@ -5,7 +5,7 @@
  * Both read the in-memory check index, like the N5g-eir and S13 front ends, and refuse with 429 when overloaded.
  */
 import { createInterface } from 'node:readline';
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { CheckResult } from '../../check/check.ts';
@@ -118,6 +118,15 @@ export function checkRoutes(app: FastifyInstance, checks: CheckService): void {
           status: 429,
           detail: 'the EIR is overloaded; retry later',
           cause: 'NF_CONGESTION',
+        });
+      }
+      // Only the raw body parsers (text/csv, application/x-ndjson, …) give a stream; no body or JSON gives none.
+      if (!(request.body instanceof Readable)) {
+        return problem(reply, {
+          title: 'Bad request',
+          status: 400,
+          detail: 'the body must be text/csv or application/x-ndjson, one identifier per line',
+          invalidParams: [{ param: 'body', reason: 'must be text/csv or application/x-ndjson' }],
         });
       }
       const out = new PassThrough();

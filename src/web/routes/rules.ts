@@ -95,7 +95,14 @@ export function ruleRoutes(app: FastifyInstance, context: AppContext): void {
         response: { 200: ChangeResult, 400: Problem, 401: Problem },
       },
     },
-    async (request, reply) => registry.addRule(request.body).catch((error) => sendKnownError(reply, error)),
+    // addRule refuses a bad target before its promise exists (a synchronous throw): await it inside try.
+    async (request, reply) => {
+      try {
+        return await registry.addRule(request.body);
+      } catch (error) {
+        return sendKnownError(reply, error);
+      }
+    },
   );
 
   app.delete<{
