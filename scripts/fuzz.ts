@@ -3,11 +3,12 @@
  * mutated Diameter messages over TCP (RFC 6733 framing, Result-Codes, Failed-AVP, liveness probes)
  * and random PEIs, SUPIs and GPSIs through check() and over HTTP/2 (TS 29.500 / 29.511 answers).
  * Then, in this process, the parsers of outside text: SMS commands (--smpp), list and operator CSV
- * files and rows with imports on PGlite (--csv), YAML configuration and trust policies (--yaml).
+ * files and rows with imports on PGlite (--csv), YAML configuration and trust policies (--yaml), and
+ * every operation of the HTTP API's OpenAPI document with random parameters and bodies (--http).
  * Prints progress and a summary; exits 1 on any violation, printing what reproduces it, and 2 when
  * the time limit stopped the run early.
  *
- *   npx tsx scripts/fuzz.ts [--diameter 1000000] [--pei 1000000] [--smpp 0] [--csv 0] [--yaml 0]
+ *   npx tsx scripts/fuzz.ts [--diameter 1000000] [--pei 1000000] [--smpp 0] [--csv 0] [--yaml 0] [--http 0]
  *                           [--seed N] [--http-every 10] [--connections 16] [--time-limit 1800]
  *                           [--in-process] [--import-every 20]
  *   (--import-every: one CSV case in this many imports a whole file into a PGlite ledger; 0: none)
@@ -17,6 +18,7 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { csvFuzzer } from '../test/support/fuzz/csv.ts';
+import { httpFuzzer } from '../test/support/fuzz/http.ts';
 import { fuzzParser, type ParserFuzzer } from '../test/support/fuzz/parser-run.ts';
 import { FuzzReport } from '../test/support/fuzz/report.ts';
 import { runFuzz } from '../test/support/fuzz/run.ts';
@@ -41,6 +43,8 @@ const { values } = parseArgs({
     'import-every': { type: 'string', default: '20' },
     yaml: { type: 'string', default: '0' },
     'yaml-from': { type: 'string', default: '0' },
+    http: { type: 'string', default: '0' },
+    'http-from': { type: 'string', default: '0' },
   },
 });
 
@@ -70,6 +74,7 @@ const parsers: { fuzzer: ParserFuzzer; count: number; from: number }[] = [
     from: Number(values['csv-from']),
   },
   { fuzzer: yamlFuzzer(), count: Number(values.yaml), from: Number(values['yaml-from']) },
+  { fuzzer: httpFuzzer(), count: Number(values.http), from: Number(values['http-from']) },
 ].filter((p) => p.count > 0);
 const seed =
   values.seed !== undefined ? Number(values.seed) >>> 0 : Math.floor(Math.random() * 0x1_0000_0000);
