@@ -36,6 +36,7 @@ import { Ledger, refuseNewSigningKey } from './ledger/ledger.ts';
 import { foldNodes, verifyConsistency } from './ledger/merkle.ts';
 import { RemoteLedger } from './ledger/remote.ts';
 import { HeadSigner, keyIdOf, loadOrCreateSigningKey } from './ledger/signing.ts';
+import { startDailyPrune } from './privacy/schedule.ts';
 import { DiameterServer } from './protocols/diameter/server.ts';
 import { TokenValidator } from './protocols/sbi/oauth.ts';
 import { SbiServer } from './protocols/sbi/server.ts';
@@ -276,6 +277,12 @@ async function startRegistry(config: Config, logger: Logger): Promise<RunningSys
     });
     recorder.start();
     closers.push(() => recorder.close());
+    // Retention (docs/security.md, Privacy): the registry prunes personal data past its period once a day.
+    const dailyPrune = startDailyPrune(store.db, config.retention, {
+      onDone: (report) => logger.info(report, 'privacy prune'),
+      onError: (error) => logger.warn({ err: error }, 'privacy prune failed; next run in a day'),
+    });
+    closers.push(() => dailyPrune.stop());
     const overload = new OverloadGuard({
       maxDelayMs: config.overload.maxDelayMs,
       maxRate: config.overload.maxRate,
