@@ -87,6 +87,7 @@ describe('route permissions', () => {
   let app: FastifyInstance;
   let checkNode: FastifyInstance;
   let base: string;
+  let checkBase: string;
   const principals: Principal[] = [];
 
   beforeAll(async () => {
@@ -106,7 +107,7 @@ describe('route permissions', () => {
       readiness,
       checks,
     });
-    await checkNode.ready();
+    checkBase = await checkNode.listen({ port: 0, host: '127.0.0.1' });
 
     const a = t.accounts;
     await a.addOrganisation({ id: 'police-north', kind: 'police', name: 'North police', regions: ['north'] });
@@ -200,6 +201,25 @@ describe('route permissions', () => {
     });
     expect(wrong).toEqual([]);
   }, 120_000);
+
+  it('refuses a check node’s non-public routes without credentials, and admits its admin key', async () => {
+    const table = new Map(ROUTE_PERMISSIONS.map((row) => [key(row.method, row.url), row]));
+    const rows = decidable(declaredRoutes(checkNode))
+      .map((route) => table.get(key(route.method, route.url))!)
+      .filter((row) => row.access !== 'public');
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      const request = (headers: Record<string, string>) =>
+        fetch(`${checkBase}${concrete(row.url)}`, {
+          method: row.method,
+          headers: row.method === 'GET' ? headers : { ...headers, 'content-type': 'application/json' },
+          body: row.method === 'GET' ? undefined : '{}',
+        });
+      expect((await request({})).status, `${row.method} ${row.url}`).toBe(401);
+      const admitted = await request({ authorization: `Bearer ${TEST_ADMIN_KEY}` });
+      expect([401, 403], `${row.method} ${row.url} with the admin key`).not.toContain(admitted.status);
+    }
+  });
 
   it('admits and refuses each role’s API key and the admin key as the table says', async () => {
     const wrong: string[] = [];
