@@ -66,16 +66,22 @@ for (const name of [
   }
 }
 /** The in-process parser fuzzers, in the order they run, with their counts and first index. */
-const parsers: { fuzzer: ParserFuzzer; count: number; from: number }[] = [
-  { fuzzer: smppFuzzer, count: Number(values.smpp), from: Number(values['smpp-from']) },
-  {
-    fuzzer: csvFuzzer({ importEvery: Number(values['import-every']) }),
-    count: Number(values.csv),
-    from: Number(values['csv-from']),
-  },
-  { fuzzer: yamlFuzzer(), count: Number(values.yaml), from: Number(values['yaml-from']) },
-  { fuzzer: httpFuzzer(), count: Number(values.http), from: Number(values['http-from']) },
-].filter((p) => p.count > 0);
+const parsers = (
+  [
+    ['smpp', () => smppFuzzer],
+    ['csv', () => csvFuzzer({ importEvery: Number(values['import-every']) })],
+    ['yaml', () => yamlFuzzer()],
+    ['http', () => httpFuzzer()],
+  ] as const
+)
+  .map(([area, make]) => ({ area, make, count: Number(values[area]), from: Number(values[`${area}-from`]) }))
+  .filter((p) => p.count > 0)
+  // Made only when asked for: some hold a temporary directory or start an app.
+  .map(({ make, count, from }): { fuzzer: ParserFuzzer; count: number; from: number } => ({
+    fuzzer: make(),
+    count,
+    from,
+  }));
 const seed =
   values.seed !== undefined ? Number(values.seed) >>> 0 : Math.floor(Math.random() * 0x1_0000_0000);
 const diameter = Number(values.diameter);
