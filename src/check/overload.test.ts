@@ -44,4 +44,24 @@ describe('overload guard', () => {
     expect(more).toBeLessThanOrEqual(100);
     expect(guard.refused).toBe(50 + 150 - more);
   });
+
+  it('refuses the backlog a stall leaves, though the bucket had checks to spare', async () => {
+    const guard = new OverloadGuard({ maxDelayMs: 0, maxRate: 10, sampleMs: 5 }).start();
+    try {
+      await tick(20);
+      busy(100);
+      // The guard's timer, due long ago, runs before this one, and before any socket is read.
+      await tick(0);
+      expect(guard.refuse()).toBe(true);
+      // Then admitted again as the bucket refills (a loaded machine may stall it again: a few tries).
+      let admitted = false;
+      for (let i = 0; i < 50 && !admitted; i++) {
+        await tick(20);
+        admitted = !guard.refuse();
+      }
+      expect(admitted).toBe(true);
+    } finally {
+      guard.stop();
+    }
+  });
 });

@@ -9,6 +9,11 @@
  * three times the limit, checks are admitted evenly at the limit (never a second's worth at once and
  * then none), so the admitted ones meet no queue of their own making. Set it a little under the
  * capacity bench/overload.ts measures: refusals are cheap, not free.
+ *
+ * A stall (the process descheduled, a GC pause) leaves a backlog of old requests in the sockets, and a
+ * bucket refilled meanwhile would admit exactly those, late. So a timer that fires more than
+ * STALL_MS late empties the bucket: timers run before the loop polls its sockets, so the backlog meets
+ * an empty bucket and is refused, and checks that arrive after it are admitted as before.
  */
 
 export interface OverloadOptions {
@@ -21,6 +26,8 @@ export interface OverloadOptions {
 
 /** The share of a second of checks the token bucket holds: the largest burst admitted at once. */
 const BURST_SECONDS = 0.1;
+/** A timer this late (ms) means the requests in the sockets have waited as long: refuse them. */
+const STALL_MS = 25;
 
 export class OverloadGuard {
   private delay = 0;
@@ -44,6 +51,10 @@ export class OverloadGuard {
       const now = Date.now();
       // Smoothed, and each sample capped at twice the limit: one long stall (a GC pause, start-up work)
       // does not refuse checks; only a loop that stays behind for two samples in a row does.
+      if (now - expected > STALL_MS && (this.options.maxRate ?? 0) > 0) {
+        this.tokens = 0;
+        this.refilledAt = performance.now();
+      }
       const late = Math.min(Math.max(0, now - expected), 2 * this.options.maxDelayMs);
       this.delay = this.delay * 0.5 + late * 0.5;
       expected = now + sample;
