@@ -298,6 +298,11 @@ export const CLI_ACCESS: readonly Entrance[] = [
     who: 'the operator of the machine',
     proof: 'the data directory: staff accounts and API keys are created where the database is',
   },
+  {
+    name: 'openceir privacy',
+    who: 'the operator of the machine (a running registry also prunes daily by itself)',
+    proof: 'the data directory or the database URL’s credentials; each export is written to the access log',
+  },
 ];
 
 /** The protocol ports besides HTTP, and what each admits. */
