@@ -8,6 +8,11 @@ describe('NUL in request text', () => {
     expect(nulField({ 'k\u0000': 1 }, 'query')).toBe('query');
     expect(nulField('a\u0000', 'path')).toBe('path');
     expect(nulField({ a: 'x', b: [1, null, { c: 'ok' }] }, 'body')).toBeNull();
+    // Query strings parse to objects of their own prototype.
+    class Query {
+      search = 'a\u0000';
+    }
+    expect(nulField(new Query(), 'query')).toBe('query.search');
   });
 
   it('leaves streamed bodies to their routes', () => {

@@ -3,6 +3,7 @@
  * the field: no identifier, note or reference may hold it, and PostgreSQL text cannot store it, so
  * it would otherwise fail deep in a query as a 500.
  */
+import { Stream } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { PROBLEM_CONTENT_TYPE, type ProblemBody } from './problem.ts';
 
@@ -10,9 +11,8 @@ import { PROBLEM_CONTENT_TYPE, type ProblemBody } from './problem.ts';
 export function nulField(value: unknown, at: string, depth = 0): string | null {
   if (typeof value === 'string') return value.includes('\u0000') ? at : null;
   if (value === null || typeof value !== 'object' || depth > 32) return null;
-  // Parsed JSON and query objects only: a streamed body (an upload) is read by its route.
-  const proto = Object.getPrototypeOf(value);
-  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return null;
+  // A streamed body (an upload) or raw bytes are read by their route.
+  if (value instanceof Stream || ArrayBuffer.isView(value)) return null;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const found = nulField(value[i], `${at}[${i}]`, depth + 1);
