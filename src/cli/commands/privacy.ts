@@ -5,13 +5,16 @@
  */
 import os from 'node:os';
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/load.ts';
+import { type Config, loadConfig } from '../../config/load.ts';
 import { exportSubject, parseCaseReference, SubjectNotFoundError } from '../../privacy/export.ts';
 import { type PruneReport, prune } from '../../privacy/retention.ts';
 import { openStore, type Store } from '../../store/index.ts';
 import { DirectoryLockedError } from '../../store/lock.ts';
 
-async function withStore(file: string | undefined, work: (store: Store) => Promise<void>): Promise<void> {
+async function withStore(
+  file: string | undefined,
+  work: (store: Store, config: Config) => Promise<void>,
+): Promise<void> {
   const config = loadConfig({ file });
   let store: Store;
   try {
@@ -24,7 +27,7 @@ async function withStore(file: string | undefined, work: (store: Store) => Promi
   }
   try {
     await store.migrate();
-    await work(store);
+    await work(store, config);
   } finally {
     await store.close();
   }
@@ -57,8 +60,7 @@ export function privacyCommands(program: Command): void {
     .option('--dry-run', 'count what would be pruned, change nothing')
     .option('--json', 'print JSON')
     .action(async (options: { config?: string; dryRun?: boolean; json?: boolean }) => {
-      const config = loadConfig({ file: options.config });
-      await withStore(options.config, async (store) => {
+      await withStore(options.config, async (store, config) => {
         const report = await prune(store.db, config.retention, { dryRun: options.dryRun ?? false });
         process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : pruneText(report));
       });
