@@ -75,6 +75,8 @@ export class CrashBench {
       OPENCEIR_ROLE: 'registry',
       DATABASE_URL: database.url,
       OPENCEIR_HTTP_PORT: '0',
+      OPENCEIR_SBI_PORT: '0',
+      OPENCEIR_DIAMETER_PORT: '0',
       OPENCEIR_SMS_SIMULATOR_PORT: '0',
       OPENCEIR_DATA_DIR: dir,
       OPENCEIR_ADMIN_API_KEY: ADMIN_KEY,
