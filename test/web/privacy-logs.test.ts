@@ -1,7 +1,7 @@
 /**
  * Personal data never reaches the logs: the app runs on real HTTP (PGlite) with a logger made as
  * `openceir start` makes it, at trace level, writing every line into memory. A theft report through the
- * portal, the code flow, REST checks carrying an IMSI and MSISDN (sightings recorded and shipped),
+ * portal, the code flow, an appeal, REST checks carrying an IMSI and MSISDN (sightings recorded and shipped),
  * case lookups by staff and a failing query with a phone as parameter run with known values;
  * none of the values may appear in any line.
  */
@@ -20,8 +20,22 @@ const EMAIL = 'probe-owner@example.org';
 const LAST_MSISDN = '+254733000444';
 const IMSI = '639020000000555';
 const MSISDN = '254700000666';
+const APPELLANT = 'Appellant Probe-Person';
+const APPELLANT_PHONE = '+254799000888';
+const APPELLANT_EMAIL = 'probe-appellant@example.org';
 /** Every value as it may be written: with and without the leading plus. */
-const SECRETS = [NAME, PHONE, PHONE.slice(1), EMAIL, LAST_MSISDN.slice(1), IMSI, MSISDN];
+const SECRETS = [
+  NAME,
+  PHONE,
+  PHONE.slice(1),
+  EMAIL,
+  LAST_MSISDN.slice(1),
+  IMSI,
+  MSISDN,
+  APPELLANT,
+  APPELLANT_PHONE.slice(1),
+  APPELLANT_EMAIL,
+];
 
 describe('no personal data in the logs', () => {
   const lines: string[] = [];
@@ -102,6 +116,25 @@ describe('no personal data in the logs', () => {
     expect(read.status).toBe(200);
     expect(JSON.stringify(await read.json())).toContain(EMAIL);
     expect((await t.call(`/api/v1/cases?search=${IMEI}`)).status).toBe(200);
+    expect(leaks()).toEqual([]);
+  });
+
+  it('an appeal through the portal with the appellant contacts', async () => {
+    const filed = await fetch(`${t.base}/appeal`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        imei: IMEI,
+        ground: 'other',
+        statement: 'It is mine.',
+        appellantName: APPELLANT,
+        appellantPhone: APPELLANT_PHONE,
+        appellantEmail: APPELLANT_EMAIL,
+      }).toString(),
+    });
+    expect(filed.status).toBe(303);
+    expect((await fetch(`${t.base}${filed.headers.get('location')}`)).status).toBe(200);
     expect(leaks()).toEqual([]);
   });
 
