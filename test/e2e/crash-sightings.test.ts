@@ -4,7 +4,8 @@
  * few clients, each with its own IMSI, and is SIGKILLed at seeded random points, then restarted on its
  * data directory. Every check it answered is a sighting written ahead to its log before the answer
  * left, so every acknowledged sighting reaches the registry, and exactly once (sightings carry an id;
- * a check whose answer was lost may or may not have been recorded, but never twice).
+ * a check whose answer was lost may or may not have been recorded, but never twice). The restarted
+ * node resumes following the registry's ledger up to its head.
  *
  * Seed: OPENCEIR_CRASH_SEED; the kill times used are printed.
  */
@@ -127,6 +128,24 @@ describe('a check node killed while it answers checks of blocked devices', () =>
     );
     expect(kills.length).toBeGreaterThan(0);
     expect(acknowledged.size).toBeGreaterThan(total / 2);
+
+    // The restarted node still follows: it is at the registry's head, and a new block reaches it.
+    const late = fullImei('35693839999999' as DeviceKey);
+    const blockedLate = await fetch(`${registry.url}/api/v1/devices/${late}/block`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'stolen', source: 'police' }),
+    });
+    expect(blockedLate.status).toBe(200);
+    const head = (await (await fetch(`${registry.url}/ledger/v1/head`)).json()) as { treeSize: number };
+    await until(
+      'the restarted node follows the registry to its head',
+      async () => {
+        const ready = (await (await fetch(`${url}/readyz`)).json()) as { checks?: { checkIndex?: string } };
+        return ready.checks?.checkIndex?.includes(`position ${head.treeSize}`) ? true : null;
+      },
+      60_000,
+    );
 
     const sql = await bench.sql(database.url);
     const shipped = async () =>
