@@ -113,7 +113,8 @@ export function fileRoutes(app: FastifyInstance, context: AppContext): void {
       },
     },
     async (request, reply) => {
-      if (!request.body)
+      // A file comes as a stream (text/csv, application/zip, …); none, or a parsed JSON value, is no file.
+      if (!(request.body instanceof Readable))
         return problem(reply, {
           title: 'Bad request',
           status: 400,
@@ -182,7 +183,8 @@ export function fileRoutes(app: FastifyInstance, context: AppContext): void {
       },
     },
     async (request, reply) => {
-      if (!request.body)
+      // A file comes as a stream (text/csv, application/zip, …); none, or a parsed JSON value, is no file.
+      if (!(request.body instanceof Readable))
         return problem(reply, {
           title: 'Bad request',
           status: 400,
