@@ -49,11 +49,15 @@ function operationsOf(document: Record<string, unknown>): Operation[] {
 
 /** A parameter's text: what the schema asks for, now and then mutated or random. */
 function parameterText(r: Random, schema: Schema | undefined, root: unknown): string {
-  if (r.chance(0.15)) return randomText(r, 20);
-  const value = generate(schema ?? { type: 'string' }, r, root);
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  let text: string;
+  if (r.chance(0.15)) text = randomText(r, 20);
+  else {
+    const value = generate(schema ?? { type: 'string' }, r, root);
+    text = typeof value === 'string' ? value : JSON.stringify(value);
+    if (r.chance(0.15)) text += randomText(r, 4);
+  }
   // A URL carries UTF-8: lone surrogates become U+FFFD, as any client's encoder makes them.
-  return Buffer.from(r.chance(0.15) ? text + randomText(r, 4) : text, 'utf8').toString('utf8');
+  return Buffer.from(text, 'utf8').toString('utf8');
 }
 
 export function httpFuzzer(): ParserFuzzer & { operations(): Promise<number> } {

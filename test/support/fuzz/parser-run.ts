@@ -55,6 +55,8 @@ export async function fuzzParser(
             300,
           ),
           index,
+          // Where it was thrown: the stack says whether the parser or the harness threw.
+          input: String((error as Error)?.stack ?? error).slice(0, 2000),
         });
         continue;
       }
