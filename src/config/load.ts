@@ -110,19 +110,29 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 type Value = string | number | boolean | null | readonly string[];
 
+/**
+ * The text of a YAML scalar, '' for a mapping or list: String() on a mapping with a `toString` key
+ * throws (found by fuzzing), and no setting takes one where a scalar belongs.
+ */
+function scalar(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+    ? String(value)
+    : '';
+}
+
 /** Converts one raw value to its setting's type, or explains why it cannot be. */
 function convert(setting: Setting, raw: unknown): { value: Value } | { problem: string } {
   const text = typeof raw === 'string' ? raw.trim() : raw;
   switch (setting.type) {
     case 'port': {
-      const n = typeof text === 'number' ? text : /^[0-9]+$/.test(String(text)) ? Number(text) : Number.NaN;
+      const n = typeof text === 'number' ? text : /^[0-9]+$/.test(scalar(text)) ? Number(text) : Number.NaN;
       if (!Number.isInteger(n) || n < 0 || n > 65535)
         return { problem: 'must be a whole number from 0 to 65535' };
       return { value: n };
     }
     case 'boolean': {
       if (typeof text === 'boolean') return { value: text };
-      const word = String(text).toLowerCase();
+      const word = scalar(text).toLowerCase();
       if (['1', 'true', 'yes', 'on'].includes(word)) return { value: true };
       if (['0', 'false', 'no', 'off'].includes(word)) return { value: false };
       return { problem: 'must be 1/0, true/false, yes/no or on/off' };
@@ -150,7 +160,7 @@ function convert(setting: Setting, raw: unknown): { value: Value } | { problem: 
       }
       return { value: text };
     case 'integer': {
-      const n = typeof text === 'number' ? text : /^[0-9]+$/.test(String(text)) ? Number(text) : Number.NaN;
+      const n = typeof text === 'number' ? text : /^[0-9]+$/.test(scalar(text)) ? Number(text) : Number.NaN;
       if (!Number.isSafeInteger(n) || n < 0) return { problem: 'must be a whole number, 0 or more' };
       return { value: n };
     }
@@ -172,7 +182,9 @@ function convert(setting: Setting, raw: unknown): { value: Value } | { problem: 
       return { value: text };
     case 'list': {
       const items = Array.isArray(text)
-        ? text.map(String)
+        ? text.every((i) => i === null || typeof i !== 'object')
+          ? text.map(String)
+          : null
         : typeof text === 'string'
           ? text.split(',')
           : null;
