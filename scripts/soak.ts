@@ -19,10 +19,12 @@
  *
  *   npx tsx scripts/soak.ts --minutes 30 [--database-url postgres://postgres@127.0.0.1:5432/test | --pglite]
  *        [--sample 60] [--devices 400] [--sbi-rate 20] [--s13-rate 20] [--rest-rate 10]
- *        [--case-every 2] [--import-every 20] [--grace 15] [--keep]
+ *        [--case-every 2] [--import-every 20] [--grace 15] [--max-refused 1] [--keep]
  *
  * --database-url names the server and a database to connect to for creating the soak's own database
  * (dropped at the end unless --keep). Rates are per second; --case-every and --import-every in seconds.
+ * Refusals by admission control (SBI 503 NF_CONGESTION, S13 3004, REST 429) are counted apart, and are
+ * an error above --max-refused percent of a kind's requests.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -50,6 +52,7 @@ const { values } = parseArgs({
     'case-every': { type: 'string', default: '2' },
     'import-every': { type: 'string', default: '20' },
     grace: { type: 'string', default: '15' },
+    'max-refused': { type: 'string', default: '1' },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -140,7 +143,7 @@ const fresh = (): Record<Kind, Interval> =>
   Object.fromEntries(
     KINDS.map((k) => [k, { requests: 0, errors: 0, lags: 0, shed: 0, latencies: [] }]),
   ) as never;
-const SHED_LIMIT = 0.01;
+const SHED_LIMIT = option('max-refused', 0, 100) / 100;
 let current = fresh();
 const totals = fresh();
 const errorSamples: string[] = [];
@@ -484,11 +487,12 @@ function sampleLine(s: Sample): string {
     return `${k} ${i.requests}/${i.errors}${i.shed ? `+${i.shed}` : ''} ${fixed(percentile(sorted, 50))}/${fixed(percentile(sorted, 99))}`;
   });
   const memory = Object.entries(s.memory).map(([n, m]) => `${n} ${MiB(m.rss)}/${MiB(m.heap)}`);
-  return `${s.atMinutes.toFixed(1).padStart(6)}  ${kinds.map((c) => c.padEnd(24)).join('')}${memory
-    .map((c) => c.padEnd(22))
+  return `${s.atMinutes.toFixed(1).padStart(6)}  ${kinds.map((c) => `${c.padEnd(25)} `).join('')}${memory
+    .map((c) => `${c.padEnd(21)} `)
     .join('')}ledger ${s.ledger}`;
 }
-const HEADER = `   min  ${KINDS.map((k) => `${k} req/err p50/p99 ms`.padEnd(24)).join('')}${'registry RSS/heap MiB'.padEnd(22)}${'node RSS/heap MiB'.padEnd(22)}`;
+// "+N" after the errors: refused by admission control in that interval.
+const HEADER = `   min  ${KINDS.map((k) => `${k} req/err p50/p99 ms`.padEnd(26)).join('')}${'registry RSS/heap MiB'.padEnd(22)}${'node RSS/heap MiB'.padEnd(22)}`;
 
 /** Least-squares slope (MiB/hour) of RSS over the second half, and whether it stands out of the noise. */
 function trend(samples: readonly Sample[], name: string, of: 'rss' | 'heap'): string {

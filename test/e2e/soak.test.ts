@@ -46,8 +46,13 @@ describe('scripts/soak.ts', () => {
   it('runs a registry and a check node under every kind of load for a minute, with no errors', {
     timeout: 150_000,
   }, async () => {
+    // The machine running the suite is shared: the check path may refuse a few per cent of checks in a
+    // busy minute (admission control, counted apart); verdicts, codes and the ledger must be right.
     const { code, output } = await soak(
-      ['--minutes', '1', '--sample', '15', '--import-every', '10', '--database-url', TEST_DATABASE_URL],
+      [
+        ...['--minutes', '1', '--sample', '15', '--import-every', '10', '--max-refused', '20'],
+        ...['--database-url', TEST_DATABASE_URL],
+      ],
       140_000,
     );
     expect(output, output).toContain('no errors');
