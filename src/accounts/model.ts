@@ -4,14 +4,30 @@
  * credentials are checked (a console session, an operator system's API key, or the admin key).
  */
 
-/** police: cases and alerts of its unit; operator: customer care and pairings; regulator: everything; auditor: the access log. */
+/** People's roles. police: cases and alerts of its unit; operator: customer care, pairings and checks; regulator: everything; auditor: reads, never writes. */
 export const ROLES = ['police', 'operator', 'regulator', 'auditor'] as const;
-export type Role = (typeof ROLES)[number];
+export type StaffRole = (typeof ROLES)[number];
+
+/**
+ * Machines' roles, for API keys only (least privilege, docs/security.md): follower — a check node
+ * reads the ledger's entries and snapshots and sends its sightings; peer — a peer registry reads the
+ * ledger and matches keyed tokens (POST /exchange/v1/match). Neither can change anything else.
+ */
+export const MACHINE_ROLES = ['follower', 'peer'] as const;
+
+/** Every role an API key can carry. */
+export const API_KEY_ROLES = [...ROLES, ...MACHINE_ROLES] as const;
+export type Role = (typeof API_KEY_ROLES)[number];
 
 export const ORGANISATION_KINDS = ['police', 'operator', 'regulator'] as const;
 export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
 
 export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (API_KEY_ROLES as readonly string[]).includes(value);
+}
+
+/** Whether a role is one of people (a console user's); machine roles exist only on API keys. */
+export function isStaffRole(value: unknown): value is StaffRole {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }
 
@@ -19,12 +35,18 @@ export function isOrganisationKind(value: unknown): value is OrganisationKind {
   return typeof value === 'string' && (ORGANISATION_KINDS as readonly string[]).includes(value);
 }
 
-/** The organisation kind a role belongs to: police staff work in a police unit, care staff at an operator. */
+/**
+ * The organisation kind a role belongs to: police staff work in a police unit, care staff at an
+ * operator. Check nodes and peer registries are keyed to a regulator-kind organisation: the
+ * regulator's own for its check nodes, one per peer registry (the peer's match key binds to it).
+ */
 export const ROLE_ORGANISATION: Readonly<Record<Role, OrganisationKind>> = {
   police: 'police',
   operator: 'operator',
   regulator: 'regulator',
   auditor: 'regulator',
+  follower: 'regulator',
+  peer: 'regulator',
 };
 
 export interface Organisation {

@@ -7,6 +7,8 @@
  * regulator principal), `Authorization: Bearer ok_…` (an organisation's API key, with the key's
  * role), or the console session cookie. `admin` means the regulator role, so the admin key, a
  * regulator's session and a regulator API key all pass; on reads (GET, HEAD) the auditor passes too.
+ * Machines hold keys of roles that pass only where a route names them (`follower`: a check node;
+ * `peer`: a peer registry), never on `admin`.
  * The principal is `request.staff`. Who calls each route, and why: permissions.ts.
  *
  * Console forms are protected against cross-site requests by a token derived from the session
@@ -18,7 +20,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Accounts } from '../accounts/accounts.ts';
 import { looksLikeApiKey } from '../accounts/api-keys.ts';
-import { ADMIN_PRINCIPAL, isRole, type Role, type Staff } from '../accounts/model.ts';
+import { ADMIN_PRINCIPAL, API_KEY_ROLES, isRole, type Role, type Staff } from '../accounts/model.ts';
 import { cookieValue } from './portal/language.ts';
 import { PROBLEM_CONTENT_TYPE } from './problem.ts';
 
@@ -145,7 +147,7 @@ export function installAccessControl(
     if (!isValidAccess(access)) {
       throw new Error(
         `route ${route.method} ${route.url} declares no valid access ` +
-          "(config.access: 'public' | 'admin' | a non-empty list of police, operator, regulator, auditor)",
+          `(config.access: 'public' | 'admin' | a non-empty list of ${API_KEY_ROLES.join(', ')})`,
       );
     }
     for (const method of [route.method].flat()) declared.push({ method, url: route.url, access });

@@ -20,6 +20,7 @@ export type Caller =
   | 'operator'
   | 'regulator'
   | 'auditor'
+  | 'check node'
   | 'peer registry'
   | 'network function';
 
@@ -38,7 +39,7 @@ export interface RoutePermission {
   readonly access: Access;
   readonly proof?: HandlerProof;
   readonly why: string;
-  /** Who calls it, when more precise than the access says (a check node holds a key, a peer a regulator key). */
+  /** Who calls it, when more precise than the access says (a network function holds an operator or regulator key). */
   readonly who?: readonly Caller[];
 }
 
@@ -48,6 +49,14 @@ const POLICE = ['police', 'regulator'] as const satisfies readonly Role[];
 const CARE = ['operator', 'regulator'] as const satisfies readonly Role[];
 const REGULATOR = ['regulator'] as const satisfies readonly Role[];
 const OVERSIGHT = ['regulator', 'auditor'] as const satisfies readonly Role[];
+/** REST checks read the check index only: operators' systems check with their own key. */
+const CHECKS = ['operator', 'regulator'] as const satisfies readonly Role[];
+const CHECK_READS = ['operator', 'regulator', 'auditor'] as const satisfies readonly Role[];
+/** The whole ledger: check nodes and peer registries follow it with a key that can write nothing. */
+const LEDGER_FOLLOWERS = ['follower', 'peer', 'regulator', 'auditor'] as const satisfies readonly Role[];
+/** Check nodes send their sightings; an operator's EIR sends its own (stored as its network's). */
+const SIGHTING_SOURCES = ['follower', 'operator', 'regulator'] as const satisfies readonly Role[];
+const PEER = ['peer', 'regulator'] as const satisfies readonly Role[];
 
 type Row = [HttpMethod, string, string, (readonly Caller[])?];
 
@@ -62,7 +71,8 @@ function rows(access: Access, list: Row[], proof?: HandlerProof): RoutePermissio
   }));
 }
 
-const NF_READ: readonly Caller[] = ['network function', 'regulator', 'auditor'];
+/** How machine roles read in the table: the systems that hold them. */
+const MACHINE_CALLER: Partial<Record<Role, Caller>> = { follower: 'check node', peer: 'peer registry' };
 
 export const ROUTE_PERMISSIONS: readonly RoutePermission[] = [
   ...rows('public', [
@@ -147,12 +157,46 @@ export const ROUTE_PERMISSIONS: readonly RoutePermission[] = [
     ['POST', '/console/appeals/:reference/decision', 'the regulator decides appeals'],
     ['GET', '/api/v1/appeals', 'the regulator’s systems list appeals'],
     ['POST', '/api/v1/appeals/:reference/decision', 'the regulator decides appeals'],
+  ]),
+  ...rows(PEER, [
     [
       'POST',
       '/exchange/v1/match',
-      'a peer registry (a regulator organisation’s API key) matches keyed tokens',
-      ['peer registry'],
+      'a peer registry matches keyed tokens with a peer key (bound to its organisation by the match key)',
+      ['peer registry', 'regulator'],
     ],
+  ]),
+  ...rows(CHECK_READS, [
+    [
+      'GET',
+      '/api/v1/devices/:id/status',
+      'REST check: reads the check index only; network functions and core systems with an operator key',
+      ['network function', 'operator', 'regulator', 'auditor'],
+    ],
+  ]),
+  ...rows(CHECKS, [
+    [
+      'POST',
+      '/api/v1/check/bulk',
+      'bulk checks: read the check index only; operators’ and the regulator’s systems',
+      ['network function', 'operator', 'regulator'],
+    ],
+  ]),
+  ...rows(SIGHTING_SOURCES, [
+    [
+      'POST',
+      '/api/v1/sightings',
+      'check nodes and operators’ EIRs send sightings; an operator’s are stored with its network',
+      ['check node', 'operator', 'regulator'],
+    ],
+  ]),
+  ...rows(LEDGER_FOLLOWERS, [
+    [
+      'GET',
+      '/ledger/v1/entries',
+      'entries name devices and subscribers: check nodes and peers with a follower or peer key',
+    ],
+    ['GET', '/ledger/v1/snapshot', 'the lists as a snapshot, for check nodes with a follower key'],
   ]),
   ...rows(CASE_STAFF, [
     ['GET', '/console/cases', 'police, operator care and the regulator work cases (scoped by organisation)'],
@@ -197,19 +241,6 @@ export const ROUTE_PERMISSIONS: readonly RoutePermission[] = [
     ['GET', '/api/v1/devices/:id', 'a device’s status and history (IMSIs): regulator; auditor reads'],
     [
       'GET',
-      '/api/v1/devices/:id/status',
-      'REST check for a network function or core system holding a key',
-      NF_READ,
-    ],
-    [
-      'POST',
-      '/api/v1/check/bulk',
-      'bulk checks for a network function or core system holding a key',
-      ['network function', 'regulator'],
-    ],
-    ['POST', '/api/v1/sightings', 'network data (IMEI, IMSI, MSISDN) from the regulator’s collectors'],
-    [
-      'GET',
       '/api/v1/devices/:id/sightings',
       'where a device was seen (personal data): regulator; auditor reads',
     ],
@@ -219,13 +250,6 @@ export const ROUTE_PERMISSIONS: readonly RoutePermission[] = [
     ['POST', '/api/v1/lists/:type/import', 'bulk list import: the regulator'],
     ['GET', '/api/v1/lists/:list/export', 'list export (identifiers): regulator; auditor reads'],
     ['POST', '/api/v1/tacs/import', 'TAC database import: the regulator'],
-    [
-      'GET',
-      '/ledger/v1/entries',
-      'entries name devices and subscribers: check nodes and followers with a key',
-      NF_READ,
-    ],
-    ['GET', '/ledger/v1/snapshot', 'the lists as a snapshot, for check nodes with a key', NF_READ],
     ['GET', '/api/v1/exchange/match-keys', 'peers’ match keys (no secrets): regulator; auditor reads'],
     ['PUT', '/api/v1/exchange/match-keys/:peerId', 'agreeing a match key with a peer: the regulator'],
     ['DELETE', '/api/v1/exchange/match-keys/:peerId', 'withdrawing a match key: the regulator'],
@@ -255,7 +279,7 @@ export function callers(row: RoutePermission): readonly Caller[] {
     return ['public'];
   }
   if (row.access === 'admin') return row.method === 'GET' ? ['regulator', 'auditor'] : ['regulator'];
-  return row.access;
+  return row.access.map((role) => MACHINE_CALLER[role] ?? (role as Caller));
 }
 
 export function describeAccess(access: Access): string {
@@ -314,8 +338,9 @@ export const PORT_ACCESS: readonly Entrance[] = [
   },
   {
     name: 'Follower protocol `/ledger/v1` (on the HTTP port)',
-    who: 'public: heads, proofs, public key; check nodes and followers: entries, snapshot',
-    proof: 'none for hashes; for entries and snapshots the admin key or a regulator or auditor API key',
+    who: 'public: heads, proofs, public key; check nodes and peer registries: entries, snapshot',
+    proof:
+      'none for hashes; for entries and snapshots a follower or peer API key (or regulator, auditor, admin key)',
   },
   {
     name: 'N5g-eir (`sbi_port`, TS 29.511)',
@@ -356,7 +381,8 @@ export function permissionsMarkdown(): string {
     '### HTTP routes',
     '',
     '`access` is the route’s `config.access`: `admin` is the regulator (admin key, regulator API key or',
-    'session), and on GET also the auditor; a list names the roles. HEAD follows GET.',
+    'session), and on GET also the auditor; a list names the roles. HEAD follows GET. `follower` and',
+    '`peer` are API-key-only roles for machines: a check node and a peer registry (least privilege).',
     '',
     '| method | path | access | who | why |',
     '| ------ | ---- | ------ | --- | --- |',

@@ -118,7 +118,14 @@ describe('route permissions', () => {
       operator: 'op-one',
       regulator: 'regulator',
       auditor: 'regulator',
+      follower: 'regulator',
+      peer: 'regulator',
     };
+    // Machines' roles exist only on API keys: a check node's and a peer registry's.
+    for (const role of ['follower', 'peer'] as const) {
+      const { key: apiKey } = await a.createApiKey(orgOf[role], role, `${role} system`);
+      principals.push({ name: `${role} API key`, role, authorization: `Bearer ${apiKey}`, cookie: null });
+    }
     for (const role of ['police', 'operator', 'regulator', 'auditor'] as const) {
       const { key: apiKey } = await a.createApiKey(orgOf[role], role, `${role} system`);
       const username = `${role}.user`;
@@ -275,6 +282,27 @@ describe('route permissions', () => {
         'GET /ledger/v1/entries',
         'GET /api/v1/rules',
       ]),
+    );
+  });
+
+  it('lets the machine roles do only what check nodes and peer registries need', () => {
+    const allowed = (role: Role) =>
+      ROUTE_PERMISSIONS.filter((row) => row.access !== 'public' && admits(row, role))
+        .map((row) => key(row.method, row.url))
+        .sort();
+    expect(allowed('follower')).toEqual([
+      'GET /ledger/v1/entries',
+      'GET /ledger/v1/snapshot',
+      'POST /api/v1/sightings',
+    ]);
+    expect(allowed('peer')).toEqual([
+      'GET /ledger/v1/entries',
+      'GET /ledger/v1/snapshot',
+      'POST /exchange/v1/match',
+    ]);
+    // An operator's system runs REST checks with its own key: they read the check index only.
+    expect(allowed('operator')).toEqual(
+      expect.arrayContaining(['GET /api/v1/devices/:id/status', 'POST /api/v1/check/bulk']),
     );
   });
 

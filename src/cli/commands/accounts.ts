@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { Accounts } from '../../accounts/accounts.ts';
-import { AccountError, ORGANISATION_KINDS, ROLES } from '../../accounts/model.ts';
+import { AccountError, API_KEY_ROLES, ORGANISATION_KINDS, ROLES } from '../../accounts/model.ts';
 import { loadConfig } from '../../config/load.ts';
 import { openStore } from '../../store/index.ts';
 import { DirectoryLockedError } from '../../store/lock.ts';
@@ -191,7 +191,8 @@ function apiKeyCommands(program: Command): void {
       .command('create')
       .description('create a key; it is printed once and never stored')
       .requiredOption('--org <id>', 'organisation')
-      .addOption(new Option('--role <role>').choices([...ROLES]).makeOptionMandatory())
+      // Keys also carry the machines' roles: follower (a check node), peer (a peer registry).
+      .addOption(new Option('--role <role>').choices([...API_KEY_ROLES]).makeOptionMandatory())
       .requiredOption('--label <text>', 'which system holds the key'),
   ).action((options: Options & { org: string; role: string; label: string }) =>
     withAccounts(options, async (accounts) => {

@@ -22,6 +22,8 @@ export const ar: Messages<ConsoleKey> = {
   'role.operator': 'خدمة عملاء المشغّل',
   'role.regulator': 'الجهة التنظيمية',
   'role.auditor': 'المدقّق',
+  'role.follower': 'عقدة التحقق (تابع)',
+  'role.peer': 'سجل نظير',
   'kind.police': 'وحدة شرطة',
   'kind.operator': 'مشغّل',
   'kind.regulator': 'جهة تنظيمية',

@@ -20,6 +20,8 @@ export const en = {
   'role.operator': 'operator care',
   'role.regulator': 'regulator',
   'role.auditor': 'auditor',
+  'role.follower': 'check node (follower)',
+  'role.peer': 'peer registry',
   'kind.police': 'police unit',
   'kind.operator': 'operator',
   'kind.regulator': 'regulator',

@@ -22,6 +22,8 @@ export const es: Messages<ConsoleKey> = {
   'role.operator': 'atención al cliente del operador',
   'role.regulator': 'regulador',
   'role.auditor': 'auditor',
+  'role.follower': 'nodo de verificación (seguidor)',
+  'role.peer': 'registro par',
   'kind.police': 'unidad policial',
   'kind.operator': 'operador',
   'kind.regulator': 'regulador',

@@ -22,6 +22,8 @@ export const fr: Messages<ConsoleKey> = {
   'role.operator': 'service client opérateur',
   'role.regulator': 'régulateur',
   'role.auditor': 'auditeur',
+  'role.follower': 'nœud de vérification (suiveur)',
+  'role.peer': 'registre pair',
   'kind.police': 'unité de police',
   'kind.operator': 'opérateur',
   'kind.regulator': 'régulateur',

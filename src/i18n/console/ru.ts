@@ -22,6 +22,8 @@ export const ru: Messages<ConsoleKey> = {
   'role.operator': 'служба поддержки оператора',
   'role.regulator': 'регулятор',
   'role.auditor': 'аудитор',
+  'role.follower': 'узел проверки (последователь)',
+  'role.peer': 'партнёрский реестр',
   'kind.police': 'подразделение полиции',
   'kind.operator': 'оператор',
   'kind.regulator': 'регулятор',

@@ -22,6 +22,8 @@ export const zh: Messages<ConsoleKey> = {
   'role.operator': '运营商客服',
   'role.regulator': '监管机构',
   'role.auditor': '审计员',
+  'role.follower': '检查节点（跟随者）',
+  'role.peer': '对等注册中心',
   'kind.police': '警察单位',
   'kind.operator': '运营商',
   'kind.regulator': '监管机构',

@@ -5,7 +5,8 @@
  *   PUT    /api/v1/exchange/match-keys/{peerId}      create, set, rotate a peer's key; set its reveal policy
  *   DELETE /api/v1/exchange/match-keys/{peerId}
  *   POST   /api/v1/exchange/matches                  run a match against a peer (what the CLI calls remotely)
- * A peer authenticates with an API key our registry issued to its organisation (regulator role).
+ * A peer authenticates with an API key our registry issued to its organisation (role peer: it can
+ * match and read the ledger, nothing else; regulator keys still work).
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
@@ -57,7 +58,7 @@ export function exchangeMatchingRoutes(app: FastifyInstance, context: AppContext
   const db = context.store.db;
 
   app.post<{ Body: { peer: string; tokens: string[]; lists?: MatchList[] } }>('/exchange/v1/match', {
-    config: { access: ['regulator'] },
+    config: { access: ['peer', 'regulator'] },
     // 10,000 tokens of 34 JSON bytes each, with room to answer 413 naming the limit for a bit more.
     bodyLimit: 4 * 1024 * 1024,
     schema: {

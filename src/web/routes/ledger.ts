@@ -114,7 +114,7 @@ export function ledgerRoutes(app: FastifyInstance, context: AppContext): void {
   });
 
   app.get<{ Querystring: { start: number; limit?: number } }>('/ledger/v1/entries', {
-    config: { access: 'admin' },
+    config: { access: ['follower', 'peer', 'regulator', 'auditor'] },
     schema: {
       tags: ['ledger'],
       summary: 'Ledger entries from a position',
@@ -227,7 +227,7 @@ export function ledgerRoutes(app: FastifyInstance, context: AppContext): void {
   });
 
   app.get<{ Querystring: { position?: number } }>('/ledger/v1/snapshot', {
-    config: { access: 'admin' },
+    config: { access: ['follower', 'peer', 'regulator', 'auditor'] },
     schema: {
       tags: ['ledger'],
       summary:

@@ -1,6 +1,6 @@
 /**
  * Sightings: checks that met a blocked or tracked device.
- *   POST /api/v1/sightings                check nodes send what they recorded (idempotent by id)
+ *   POST /api/v1/sightings                check nodes (follower key) and operators' EIRs send what they recorded
  *   GET  /api/v1/devices/{id}/sightings   the latest sightings of a device: when, which SIM, which network
  */
 import type { FastifyInstance } from 'fastify';
@@ -35,7 +35,7 @@ export function sightingRoutes(app: FastifyInstance, context: AppContext): void 
   app.post<{ Body: { sightings: Sighting[] } }>(
     '/api/v1/sightings',
     {
-      config: { access: 'admin' },
+      config: { access: ['follower', 'operator', 'regulator'] },
       bodyLimit: 64 * 1024 * 1024,
       schema: {
         tags: ['devices'],
@@ -45,7 +45,13 @@ export function sightingRoutes(app: FastifyInstance, context: AppContext): void 
       },
     },
     async (request) => {
-      await storeSightings(context.store.db, request.body.sightings);
+      // An operator's EIR reports what its own network saw: the network is the caller's, whatever the body says.
+      const org = request.staff?.organisation;
+      const sightings =
+        org?.kind === 'operator'
+          ? request.body.sightings.map((sighting) => ({ ...sighting, network: org.operatorId }))
+          : request.body.sightings;
+      await storeSightings(context.store.db, sightings);
       // Police alerts follow the stored sightings: read them now rather than at the next poll.
       context.desk.raiser.wake();
       return { received: request.body.sightings.length };
