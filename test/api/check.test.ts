@@ -223,6 +223,64 @@ describe.each(ENGINES)('check API [%s]', (engine) => {
     expect(listed.sightings.filter((s) => s.id === sighting.id)).toEqual([sighting]);
   });
 
+  it('lets an operator’s system check and send sightings with its own key, stored as its network', async () => {
+    await t.accounts.addOrganisation({
+      id: 'op-two',
+      kind: 'operator',
+      name: 'Operator Two',
+      operatorId: 'op2',
+    });
+    const { key } = await t.accounts.createApiKey('op-two', 'operator', 'op-two EIR');
+    const asOperator = (path: string, init: RequestInit & { json?: unknown } = {}) =>
+      t.call(path, {
+        ...init,
+        auth: false,
+        headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${key}` },
+      });
+    const checked = await asOperator(`/api/v1/devices/${STOLEN}/status`);
+    expect(checked.status).toBe(200);
+    expect(await checked.json()).toMatchObject({ deviceKey: STOLEN_KEY, status: 'blocked' });
+    const bulk = await asOperator('/api/v1/check/bulk', {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: `${LOST}\n`,
+    });
+    expect(bulk.status).toBe(200);
+    expect(await bulk.text()).toContain('tracked');
+
+    // The body claims another network: the registry stores the caller's.
+    const sighting = {
+      id: 'op2-eir-1',
+      time: '2026-11-21T08:00:00.000Z',
+      deviceKey: LOST_KEY,
+      equipment: LOST,
+      svn: null,
+      imsi: IMSI,
+      msisdn: null,
+      status: 'tracked',
+      matched: 'device',
+      reasons: ['lost'],
+      protocol: 's13',
+      node: 'op2-eir',
+      peer: 'mme-1',
+      network: 'someone-else',
+      location: null,
+    };
+    const sent = await asOperator('/api/v1/sightings', { method: 'POST', json: { sightings: [sighting] } });
+    expect(sent.status).toBe(200);
+    const listed = (await (await t.call(`/api/v1/devices/${LOST}/sightings?limit=1000`)).json()) as {
+      sightings: { id: string; network: string | null }[];
+    };
+    expect(listed.sightings.find((s) => s.id === sighting.id)).toEqual({ ...sighting, network: 'op2' });
+
+    // Checking is all it may do on the lists: blocking stays the regulator's.
+    const block = await asOperator(`/api/v1/devices/${LOST}/block`, {
+      method: 'POST',
+      json: { reason: 'stolen', source: 'police' },
+    });
+    expect(block.status).toBe(403);
+  });
+
   it('refuses a sighting with a bad field, naming it', async () => {
     const response = await t.call('/api/v1/sightings', {
       method: 'POST',
