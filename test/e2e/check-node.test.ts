@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { S13Client } from '../../src/protocols/diameter/client.ts';
-import { type Started, startSystemProcess } from '../support/process.ts';
+import { runCli, type Started, startSystemProcess } from '../support/process.ts';
 
 const ADMIN_KEY = 'registry-admin-key-0123456789';
 const NODE_KEY = 'node-admin-key-0123456789';
@@ -111,7 +111,27 @@ describe('a check node following a registry', () => {
       OPENCEIR_ADMIN_API_KEY: ADMIN_KEY,
       DATABASE_URL: '',
     };
+    // The node follows with a key of the follower role (docs/checks.md), made with the CLI: it can read
+    // the ledger and send sightings, and nothing else.
+    const org = await runCli(
+      ['org', 'add', 'regulator', '--kind', 'regulator', '--name', 'The regulator'],
+      registryEnv,
+    );
+    expect(org.stderr).toBe('');
+    const created = await runCli(
+      ['apikey', 'create', '--org', 'regulator', '--role', 'follower', '--label', 'check node a'],
+      registryEnv,
+    );
+    expect(created.stderr).toBe('');
+    const followKey = created.stdout.trim();
+    expect(followKey).toMatch(/^ok_/);
     let registry = await start(registryEnv);
+    const blockWithFollowKey = await fetch(`${registry.url}/api/v1/devices/${DEVICE}/block`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${followKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'stolen' }),
+    });
+    expect(blockWithFollowKey.status, 'a follower key writes nothing').toBe(403);
     const admin = (p: string, json: unknown) =>
       fetch(`${registry.url}${p}`, {
         method: 'POST',
@@ -122,7 +142,7 @@ describe('a check node following a registry', () => {
     const nodeEnv = {
       OPENCEIR_ROLE: 'check-node',
       OPENCEIR_FOLLOW: registry.url,
-      OPENCEIR_FOLLOW_API_KEY: ADMIN_KEY,
+      OPENCEIR_FOLLOW_API_KEY: followKey,
       OPENCEIR_ADMIN_API_KEY: NODE_KEY,
       OPENCEIR_NODE_NAME: 'node-a',
       OPENCEIR_HTTP_PORT: '0',

@@ -41,7 +41,8 @@ describe('pseudonymised matching (two registries, PostgreSQL)', () => {
     await block(b, 4, 'lost', 'track');
     // One secret agreed for the pair, set on both sides; A reveals stolen only, to B's organisation.
     await a.accounts.addOrganisation({ id: 'peer-b', kind: 'regulator', name: 'Registry B' });
-    bKeyAtA = (await a.accounts.createApiKey('peer-b', 'regulator', 'registry B matching')).key;
+    // A key of the peer role: it can match and read the ledger, nothing else (no regulator key needed).
+    bKeyAtA = (await a.accounts.createApiKey('peer-b', 'peer', 'registry B matching')).key;
     const put = await a.call('/api/v1/exchange/match-keys/b', {
       method: 'PUT',
       json: { revealReasons: ['stolen'], organisationId: 'peer-b' },
@@ -179,7 +180,16 @@ describe('pseudonymised matching (two registries, PostgreSQL)', () => {
     expect((await send({ peer: 'b', tokens: [] }, 'not-a-key')).status).toBe(401);
     // An API key of another organisation may not match as b.
     await a.accounts.addOrganisation({ id: 'other', kind: 'regulator', name: 'Other' });
-    const other = (await a.accounts.createApiKey('other', 'regulator', 'other')).key;
-    expect((await send({ peer: 'b', tokens: [] }, other)).status).toBe(403);
+    const other = (await a.accounts.createApiKey('other', 'peer', 'other')).key;
+    const refused = await send({ peer: 'b', tokens: [] }, other);
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { cause: string }).cause).toBe('NO_MATCH_AGREEMENT');
+    // The peer key writes nothing: blocking a device needs the regulator.
+    const block = await fetch(`${a.base}/api/v1/devices/35693803564380/block`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${bKeyAtA}` },
+      body: JSON.stringify({ reason: 'stolen' }),
+    });
+    expect(block.status).toBe(403);
   });
 });
