@@ -17,6 +17,7 @@ import {
   AccountError,
   isOrganisationKind,
   isRole,
+  isStaffRole,
   type Organisation,
   type OrganisationKind,
   ROLE_ORGANISATION,
@@ -209,8 +210,11 @@ export class Accounts {
     if (!USERNAME.test(username))
       throw new AccountError('username', 'a username has 2–63 letters, digits, dots, dashes or underscores');
     if (!input.displayName.trim()) throw new AccountError('displayName', 'the display name is required');
-    if (!isRole(input.role))
-      throw new AccountError('role', 'the role is police, operator, regulator or auditor');
+    if (!isStaffRole(input.role))
+      throw new AccountError(
+        'role',
+        'a console user is police, operator, regulator or auditor (follower and peer are for API keys only)',
+      );
     const org = await this.organisationFor(input.role, input.organisationId);
     const passwordHash = await hashPassword(input.password);
     try {
@@ -367,7 +371,8 @@ export class Accounts {
     role: string,
     label: string,
   ): Promise<{ id: string; key: string }> {
-    if (!isRole(role)) throw new AccountError('role', 'the role is police, operator, regulator or auditor');
+    if (!isRole(role))
+      throw new AccountError('role', 'the role is police, operator, regulator, auditor, follower or peer');
     if (!label.trim()) throw new AccountError('label', 'a label says which system holds the key');
     const org = await this.organisationFor(role, organisationId);
     if (!org) throw new AccountError('organisation', 'an API key belongs to an organisation');

@@ -168,7 +168,7 @@ export const SETTINGS = [
     type: 'string',
     default: null,
     description:
-      'check-node: the registry’s admin API key (to read entries and snapshots and to send sightings).',
+      'check-node: an API key of the registry with the follower role (reads entries and snapshots, sends sightings; docs/checks.md).',
     secret: true,
   },
   {
