@@ -29,7 +29,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { classify } from '../src/analytics/classify/classify.ts';
-import { type AnalyticsConfig, parseAnalyticsConfig } from '../src/analytics/config.ts';
+import type { AnalyticsConfig } from '../src/analytics/config.ts';
 import { DuckDbEngine } from '../src/analytics/engines/duckdb.ts';
 import type {
   AnalyticsEngine,
@@ -46,7 +46,7 @@ import { Ledger } from '../src/ledger/ledger.ts';
 import { HeadSigner } from '../src/ledger/signing.ts';
 import { openPostgres, type Store } from '../src/store/index.ts';
 import { createTestDatabase, type TestDatabase } from '../test/support/stores.ts';
-import { COUNTRY_CODE, Country, writeOperatorFile } from './support/country.ts';
+import { benchConditions, Country, writeOperatorFile } from './support/country.ts';
 import { count, machine, median, row } from './support/figures.ts';
 
 const { values } = parseArgs({
@@ -90,36 +90,7 @@ const country = new Country({
   start: start as Country['options']['start'],
 });
 
-const operatorsYaml = country.operators
-  .map((o) => `    - { id: ${o.id}, mcc_mnc_pairs: [{ mcc: "${o.mcc}", mnc: "${o.mnc}" }] }`)
-  .join('\n');
-const CONFIG: AnalyticsConfig = parseAnalyticsConfig(`
-region:
-  country_codes: ["${COUNTRY_CODE}"]
-  operators:
-${operatorsYaml}
-conditions:
-  - label: duplicate
-    dimensions:
-      - module: duplicate_daily_avg
-        parameters: { threshold: 2, period_days: ${DAYS}, min_seen_days: ${Math.min(5, DAYS)} }
-    grace_period_days: 0
-    blocking: true
-    reason: Duplicate IMEI
-    max_allowed_matching_ratio: 0.1
-  - label: malformed
-    dimensions: [{ module: malformed_imei }]
-    grace_period_days: 30
-    blocking: true
-    reason: Malformed IMEI
-    max_allowed_matching_ratio: 0.1
-  - label: bad_check_digit
-    dimensions: [{ module: bad_check_digit }]
-    grace_period_days: 30
-    blocking: true
-    reason: Bad check digit
-    max_allowed_matching_ratio: 0.1
-`);
+const CONFIG: AnalyticsConfig = benchConditions(country, DAYS);
 
 /**
  * An engine that times what the import asks of it: the historic averages query, and the storing of

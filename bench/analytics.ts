@@ -20,7 +20,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type ClassifyResult, classify, openMatches } from '../src/analytics/classify/classify.ts';
-import { parseAnalyticsConfig } from '../src/analytics/config.ts';
 import { DuckDbEngine } from '../src/analytics/engines/duckdb.ts';
 import type { AnalyticsEngine } from '../src/analytics/engines/engine.ts';
 import { PostgresEngine } from '../src/analytics/engines/postgres.ts';
@@ -29,7 +28,7 @@ import { Ledger } from '../src/ledger/ledger.ts';
 import { HeadSigner } from '../src/ledger/signing.ts';
 import { openPglite, openPostgres, type Store } from '../src/store/index.ts';
 import { createTestDatabase } from '../test/support/stores.ts';
-import { COUNTRY_CODE, Country } from './support/country.ts';
+import { benchConditions, Country } from './support/country.ts';
 import { count, machine, median, percent } from './support/figures.ts';
 
 const { values } = parseArgs({
@@ -62,36 +61,7 @@ const country = new Country({
 });
 const CURR_DATE = country.day(DAYS);
 
-const operatorsYaml = country.operators
-  .map((o) => `    - { id: ${o.id}, mcc_mnc_pairs: [{ mcc: "${o.mcc}", mnc: "${o.mnc}" }] }`)
-  .join('\n');
-const CONFIG = parseAnalyticsConfig(`
-region:
-  country_codes: ["${COUNTRY_CODE}"]
-  operators:
-${operatorsYaml}
-conditions:
-  - label: duplicate
-    dimensions:
-      - module: duplicate_daily_avg
-        parameters: { threshold: 2, period_days: ${DAYS}, min_seen_days: ${Math.min(5, DAYS)} }
-    grace_period_days: 0
-    blocking: true
-    reason: Duplicate IMEI
-    max_allowed_matching_ratio: 0.1
-  - label: malformed
-    dimensions: [{ module: malformed_imei }]
-    grace_period_days: 30
-    blocking: true
-    reason: Malformed IMEI
-    max_allowed_matching_ratio: 0.1
-  - label: bad_check_digit
-    dimensions: [{ module: bad_check_digit }]
-    grace_period_days: 30
-    blocking: true
-    reason: Bad check digit
-    max_allowed_matching_ratio: 0.1
-`);
+const CONFIG = benchConditions(country, DAYS);
 
 /** The process's peak RSS since the last reset, sampled every 100 ms. */
 let peakRss = 0;

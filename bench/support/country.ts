@@ -15,6 +15,7 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
+import { type AnalyticsConfig, parseAnalyticsConfig } from '../../src/analytics/config.ts';
 import type { OperatorRow } from '../../src/analytics/engines/engine.ts';
 import type { IsoDate } from '../../src/analytics/import/filename.ts';
 import { normaliseImei } from '../../src/analytics/normalise.ts';
@@ -201,4 +202,41 @@ export async function writeOperatorFile(
   out.end(chunk);
   await once(out, 'finish');
   return { file, rows };
+}
+
+/**
+ * The conditions both analytics benchmarks classify with: duplicates over the whole generated window,
+ * malformed IMEIs and bad check digits, for the country's operators.
+ */
+export function benchConditions(country: Country, days: number): AnalyticsConfig {
+  const operatorsYaml = country.operators
+    .map((o) => `    - { id: ${o.id}, mcc_mnc_pairs: [{ mcc: "${o.mcc}", mnc: "${o.mnc}" }] }`)
+    .join('\n');
+  return parseAnalyticsConfig(`
+region:
+  country_codes: ["${COUNTRY_CODE}"]
+  operators:
+${operatorsYaml}
+conditions:
+  - label: duplicate
+    dimensions:
+      - module: duplicate_daily_avg
+        parameters: { threshold: 2, period_days: ${days}, min_seen_days: ${Math.min(5, days)} }
+    grace_period_days: 0
+    blocking: true
+    reason: Duplicate IMEI
+    max_allowed_matching_ratio: 0.1
+  - label: malformed
+    dimensions: [{ module: malformed_imei }]
+    grace_period_days: 30
+    blocking: true
+    reason: Malformed IMEI
+    max_allowed_matching_ratio: 0.1
+  - label: bad_check_digit
+    dimensions: [{ module: bad_check_digit }]
+    grace_period_days: 30
+    blocking: true
+    reason: Bad check digit
+    max_allowed_matching_ratio: 0.1
+`);
 }
