@@ -66,6 +66,8 @@ export interface Config {
     readonly closedCasesDays: number;
     readonly accessLogDays: number;
   };
+  /** Encryption at rest of personal data outside the ledger (src/privacy/seal.ts). */
+  readonly privacy: { readonly keyFile: string; readonly retiredKeyFiles: readonly string[] };
   /** Open statistics: counts below `minCell` are withheld (docs/statistics.md). */
   readonly openData: { readonly minCell: number };
   readonly staff: { readonly sessionHours: number };
@@ -358,6 +360,14 @@ export function loadConfig(options: LoadOptions = {}): Config {
       sightingsDays: get<number>('retention.sightings_days'),
       closedCasesDays: get<number>('retention.closed_cases_days'),
       accessLogDays: get<number>('retention.access_log_days'),
+    },
+    privacy: {
+      keyFile: resolvePath('privacy.key_file') ?? path.join(dataDir, 'privacy-key'),
+      retiredKeyFiles: (get<string | null>('privacy.retired_key_files') ?? '')
+        .split(',')
+        .map((file) => file.trim())
+        .filter((file) => file.length > 0)
+        .map((file) => path.resolve(cwd, file)),
     },
     openData: { minCell: get<number>('open_data.min_cell') },
     staff: { sessionHours: get<number>('staff.session_hours') },

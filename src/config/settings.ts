@@ -376,6 +376,22 @@ export const SETTINGS = [
     description: 'Days access-log rows are kept before prune deletes them.',
   },
   {
+    key: 'privacy.key_file',
+    env: 'OPENCEIR_PRIVACY_KEY_FILE',
+    type: 'path',
+    default: null,
+    description:
+      'AES-256 key (base64 of 32 bytes) that encrypts contacts and the IMSI and MSISDN of sightings and alerts at rest; created on first start. Unset: <data_dir>/privacy-key.',
+  },
+  {
+    key: 'privacy.retired_key_files',
+    env: 'OPENCEIR_PRIVACY_RETIRED_KEY_FILES',
+    type: 'string',
+    default: null,
+    description:
+      'Comma-separated key files of earlier privacy keys, still read after a rotation until `openceir privacy reseal` has moved every value to the current key.',
+  },
+  {
     key: 'open_data.min_cell',
     env: 'OPENCEIR_OPEN_DATA_MIN_CELL',
     type: 'integer',
