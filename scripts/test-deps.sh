@@ -26,6 +26,8 @@ need_packages() {
 # Independent protocol peers: tshark decodes our HTTP/2 and Diameter, h2load and curl speak h2c,
 # Erlang/OTP's diameter application is an S13 client, openssl checks signatures and makes test certificates.
 need_packages tshark nghttp2-client curl openssl erlang-base erlang-diameter erlang-dev
+# Python cryptography opens values sealed at rest (src/privacy/seal.test.ts), an independent AES-GCM and HKDF.
+need_packages python3 python3-cryptography
 
 # Real Chromium for the portal tests (playwright-core drives /usr/bin/chromium), with the Noto fonts
 # that draw Arabic and Chinese in the screenshots and give axe-core real text to measure.

@@ -36,6 +36,7 @@ import { Ledger, refuseNewSigningKey } from './ledger/ledger.ts';
 import { foldNodes, verifyConsistency } from './ledger/merkle.ts';
 import { RemoteLedger } from './ledger/remote.ts';
 import { HeadSigner, keyIdOf, loadOrCreateSigningKey } from './ledger/signing.ts';
+import { openSealer } from './privacy/keyring.ts';
 import { startDailyPrune } from './privacy/schedule.ts';
 import { DiameterServer } from './protocols/diameter/server.ts';
 import { TokenValidator } from './protocols/sbi/oauth.ts';
@@ -247,6 +248,8 @@ async function startRegistry(config: Config, logger: Logger): Promise<RunningSys
       'database ready',
     );
     const { ledger, policy } = await openRegistry(store, config);
+    // Personal data outside the ledger is sealed at rest under the privacy key (src/privacy/seal.ts).
+    const sealer = await openSealer(store.db, config.privacy);
     const demo = config.demo ? await seedDemo(ledger) : null;
     if (demo) logger.info(demo, 'demo data loaded');
     const admin = resolveAdminApiKey(config);

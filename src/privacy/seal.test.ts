@@ -102,7 +102,9 @@ describe('loadOrCreatePrivacyKey', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(loadOrCreatePrivacyKey(file)).toEqual(first);
     expect(readFileSync(file, 'utf8').trim()).toBe(first.toString('base64'));
-    expect(() => loadOrCreatePrivacyKey(path.join(dir, 'missing'), false)).toThrow(/privacy.key_file: .* does not exist/);
+    expect(() => loadOrCreatePrivacyKey(path.join(dir, 'missing'), false)).toThrow(
+      /privacy.key_file: .* does not exist/,
+    );
     writeFileSync(path.join(dir, 'short'), 'AAAA\n');
     expect(() => loadOrCreatePrivacyKey(path.join(dir, 'short'))).toThrow(/exactly 32 bytes/);
   });

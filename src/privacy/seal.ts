@@ -51,7 +51,8 @@ interface KeyMaterial {
 
 function derive(master: Buffer): KeyMaterial {
   if (master.length !== 32) throw new SealError(`privacy key must be 32 bytes; got ${master.length}`);
-  const sub = (info: string) => Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), `openceir ${info}`, 32));
+  const sub = (info: string) =>
+    Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), `openceir ${info}`, 32));
   return {
     id: createHash('sha256').update(sub('key id')).digest('hex').slice(0, 8),
     encrypt: sub('seal'),
@@ -117,7 +118,10 @@ export class Sealer {
     decipher.setAAD(Buffer.from(field));
     decipher.setAuthTag(raw.subarray(raw.length - TAG));
     try {
-      return Buffer.concat([decipher.update(raw.subarray(NONCE, raw.length - TAG)), decipher.final()]).toString('utf8');
+      return Buffer.concat([
+        decipher.update(raw.subarray(NONCE, raw.length - TAG)),
+        decipher.final(),
+      ]).toString('utf8');
     } catch {
       throw new SealError(`${field}: sealed value does not authenticate (altered, or another field's)`);
     }
