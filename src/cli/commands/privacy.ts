@@ -4,9 +4,11 @@
  * an operator who wants to see or run it now, and a request from a case's owner.
  */
 import os from 'node:os';
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { type Config, loadConfig } from '../../config/load.ts';
 import { exportSubject, parseCaseReference, SubjectNotFoundError } from '../../privacy/export.ts';
+import { openSealer } from '../../privacy/keyring.ts';
+import { type ResealReport, reseal } from '../../privacy/reseal.ts';
 import { type PruneReport, prune } from '../../privacy/retention.ts';
 import { openStore, type Store } from '../../store/index.ts';
 import { DirectoryLockedError } from '../../store/lock.ts';
@@ -45,6 +47,31 @@ function pruneText(report: PruneReport): string {
   );
 }
 
+function positiveInteger(option: string, value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 100_000)
+    throw new InvalidArgumentError(`${option}: a whole number from 1 to 100000; got ${value}`);
+  return n;
+}
+
+function resealText(report: ResealReport): string {
+  const lines = report.tables
+    .filter((t) => t.rows > 0 || t.unreadable > 0)
+    .map(
+      (t) =>
+        `${t.table}: ${report.dryRun ? 'would seal' : 'sealed'} ${t.rows} rows` +
+        (t.unreadable > 0
+          ? `, ${t.unreadable} under a key not in the keyring (privacy.retired_key_files)`
+          : ''),
+    );
+  return (
+    `${report.dryRun ? 'Dry run: nothing changed.\n' : ''}` +
+    `current key ${report.keyId}\n` +
+    (lines.length > 0 ? `${lines.join('\n')}\n` : 'every personal value is sealed under the current key\n') +
+    (report.incomplete ? 'More remains: run it again.\n' : '')
+  );
+}
+
 export function privacyCommands(program: Command): void {
   const privacy = program
     .command('privacy')
@@ -63,6 +90,27 @@ export function privacyCommands(program: Command): void {
       await withStore(options.config, async (store, config) => {
         const report = await prune(store.db, config.retention, { dryRun: options.dryRun ?? false });
         process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : pruneText(report));
+      });
+    });
+
+  privacy
+    .command('reseal')
+    .description(
+      'seal under the current privacy key (privacy.key_file) every contact, IMSI and MSISDN stored in clear or under a ' +
+        'retired key (privacy.retired_key_files); a running registry does this once after each start',
+    )
+    .option('-c, --config <file>', 'YAML configuration file')
+    .option('--dry-run', 'count what would be sealed, change nothing')
+    .option('--batch-size <rows>', 'rows per transaction', (v) => positiveInteger('--batch-size', v), 500)
+    .option('--json', 'print JSON')
+    .action(async (options: { config?: string; dryRun?: boolean; batchSize: number; json?: boolean }) => {
+      await withStore(options.config, async (store, config) => {
+        const sealer = await openSealer(store.db, config.privacy);
+        const report = await reseal(store.db, sealer, {
+          dryRun: options.dryRun ?? false,
+          batchSize: options.batchSize,
+        });
+        process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : resealText(report));
       });
     });
 
