@@ -122,6 +122,33 @@ describe('configuration', () => {
     ).toContain('broken.yaml');
   });
 
+  it('refuses half a TLS configuration, naming both settings', () => {
+    expect(problems(() => loadConfig({ env: { OPENCEIR_TLS_CERT_FILE: 'a.pem' }, cwd: dir }))).toEqual([
+      'tls.cert_file and tls.key_file go together: set both for HTTPS, or neither for plain HTTP',
+    ]);
+    expect(problems(() => loadConfig({ env: { OPENCEIR_TLS_CLIENT_CA_FILE: 'ca.pem' }, cwd: dir }))).toEqual([
+      'tls.client_ca_file needs tls.cert_file and tls.key_file: client certificates need HTTPS',
+    ]);
+    expect(
+      problems(() => loadConfig({ env: { OPENCEIR_SBI_TLS_CLIENT_CA_FILE: 'ca.pem' }, cwd: dir })),
+    ).toEqual([
+      'sbi.tls_client_ca_file needs sbi.tls_cert_file and sbi.tls_key_file: mutual TLS is TLS first',
+    ]);
+    const config = loadConfig({
+      env: {
+        OPENCEIR_TLS_CERT_FILE: 'c.pem',
+        OPENCEIR_TLS_KEY_FILE: 'k.pem',
+        OPENCEIR_TLS_CLIENT_CA_FILE: 'ca.pem',
+      },
+      cwd: dir,
+    });
+    expect(config.tls).toEqual({
+      certFile: path.join(dir, 'c.pem'),
+      keyFile: path.join(dir, 'k.pem'),
+      clientCaFile: path.join(dir, 'ca.pem'),
+    });
+  });
+
   it('an empty DATABASE_URL means PGlite', () => {
     expect(loadConfig({ env: { DATABASE_URL: '' }, cwd: dir }).databaseUrl).toBeNull();
   });

@@ -36,9 +36,16 @@ export interface Config {
     readonly maxApiInFlight: number;
     readonly maxPendingPerConnection: number;
   };
+  /** HTTPS for the HTTP listener; with `clientCaFile`, operators' client certificates (src/web/access.ts). */
+  readonly tls: {
+    readonly certFile: string | null;
+    readonly keyFile: string | null;
+    readonly clientCaFile: string | null;
+  };
   readonly sbi: {
     readonly tlsCertFile: string | null;
     readonly tlsKeyFile: string | null;
+    readonly tlsClientCaFile: string | null;
     readonly oauthKeyFile: string | null;
     readonly oauthIssuer: string | null;
     readonly oauthAudiences: readonly string[];
@@ -284,6 +291,19 @@ export function loadConfig(options: LoadOptions = {}): Config {
   if (Boolean(values.get('sbi.tls_cert_file')) !== Boolean(values.get('sbi.tls_key_file'))) {
     problems.push('sbi.tls_cert_file and sbi.tls_key_file go together: set both for TLS, or neither for h2c');
   }
+  if (values.get('sbi.tls_client_ca_file') && !values.get('sbi.tls_cert_file')) {
+    problems.push(
+      'sbi.tls_client_ca_file needs sbi.tls_cert_file and sbi.tls_key_file: mutual TLS is TLS first',
+    );
+  }
+  if (Boolean(values.get('tls.cert_file')) !== Boolean(values.get('tls.key_file'))) {
+    problems.push(
+      'tls.cert_file and tls.key_file go together: set both for HTTPS, or neither for plain HTTP',
+    );
+  }
+  if (values.get('tls.client_ca_file') && !values.get('tls.cert_file')) {
+    problems.push('tls.client_ca_file needs tls.cert_file and tls.key_file: client certificates need HTTPS');
+  }
   const smsc = values.get('sms.smsc_url');
   if (typeof smsc === 'string' && !/^smpp:\/\/[^/:]+:\d{1,5}$/.test(smsc)) {
     problems.push(`sms.smsc_url must be smpp://host:port; got ${smsc}`);
@@ -327,9 +347,15 @@ export function loadConfig(options: LoadOptions = {}): Config {
       maxApiInFlight: get<number>('overload.max_api_in_flight'),
       maxPendingPerConnection: get<number>('overload.max_pending_per_connection'),
     },
+    tls: {
+      certFile: resolvePath('tls.cert_file'),
+      keyFile: resolvePath('tls.key_file'),
+      clientCaFile: resolvePath('tls.client_ca_file'),
+    },
     sbi: {
       tlsCertFile: resolvePath('sbi.tls_cert_file'),
       tlsKeyFile: resolvePath('sbi.tls_key_file'),
+      tlsClientCaFile: resolvePath('sbi.tls_client_ca_file'),
       oauthKeyFile: resolvePath('sbi.oauth_key_file'),
       oauthIssuer: get<string | null>('sbi.oauth_issuer'),
       oauthAudiences: get<readonly string[]>('sbi.oauth_audiences'),

@@ -227,6 +227,29 @@ export const SETTINGS = [
       'S13 ECRs pending on one Diameter connection (answers not yet written); more are answered 3004 DIAMETER_TOO_BUSY; 0 means no limit.',
   },
   {
+    key: 'tls.cert_file',
+    env: 'OPENCEIR_TLS_CERT_FILE',
+    type: 'path',
+    default: null,
+    description:
+      'HTTPS for the portal, REST API, health and metrics: certificate chain (PEM). Unset: plain HTTP.',
+  },
+  {
+    key: 'tls.key_file',
+    env: 'OPENCEIR_TLS_KEY_FILE',
+    type: 'path',
+    default: null,
+    description: 'HTTPS: private key (PEM) of tls.cert_file.',
+  },
+  {
+    key: 'tls.client_ca_file',
+    env: 'OPENCEIR_TLS_CLIENT_CA_FILE',
+    type: 'path',
+    default: null,
+    description:
+      'HTTPS: CAs (PEM bundle) that sign operators’ client certificates. The listener asks for a certificate but does not require one; a verified certificate bound to an API key (apikey create --client-cert) acts as that key.',
+  },
+  {
     key: 'sbi.tls_cert_file',
     env: 'OPENCEIR_SBI_TLS_CERT_FILE',
     type: 'path',
@@ -239,6 +262,14 @@ export const SETTINGS = [
     type: 'path',
     default: null,
     description: 'N5g-eir over TLS: private key (PEM).',
+  },
+  {
+    key: 'sbi.tls_client_ca_file',
+    env: 'OPENCEIR_SBI_TLS_CLIENT_CA_FILE',
+    type: 'path',
+    default: null,
+    description:
+      'N5g-eir mutual TLS (TS 33.501 §13.1): CAs (PEM bundle) of the NF consumers’ certificates; the handshake fails without one. Unset: no client certificate asked.',
   },
   {
     key: 'sbi.oauth_key_file',
