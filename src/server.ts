@@ -37,6 +37,7 @@ import { foldNodes, verifyConsistency } from './ledger/merkle.ts';
 import { RemoteLedger } from './ledger/remote.ts';
 import { HeadSigner, keyIdOf, loadOrCreateSigningKey } from './ledger/signing.ts';
 import { openSealer } from './privacy/keyring.ts';
+import { reseal } from './privacy/reseal.ts';
 import { startDailyPrune } from './privacy/schedule.ts';
 import { DiameterServer } from './protocols/diameter/server.ts';
 import { TokenValidator } from './protocols/sbi/oauth.ts';
@@ -286,6 +287,20 @@ async function startRegistry(config: Config, logger: Logger): Promise<RunningSys
       onError: (error) => logger.warn({ err: error }, 'privacy prune failed; next run in a day'),
     });
     closers.push(() => dailyPrune.stop());
+    // Values written in clear before sealing, or under a retired key, are sealed under the current key once
+    // after each start, in the background (src/privacy/reseal.ts).
+    let stopping = false;
+    const resealing = reseal(store.db, sealer, { stopped: () => stopping })
+      .then((report) => {
+        if (report.tables.some((t) => t.rows > 0 || t.unreadable > 0)) logger.info(report, 'privacy reseal');
+      })
+      .catch((error: unknown) =>
+        logger.warn({ err: error }, 'privacy reseal failed; it runs again on the next start'),
+      );
+    closers.push(async () => {
+      stopping = true;
+      await resealing;
+    });
     const overload = new OverloadGuard({
       maxDelayMs: config.overload.maxDelayMs,
       maxRate: config.overload.maxRate,

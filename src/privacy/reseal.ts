@@ -3,9 +3,10 @@
  * written in clear before sealing was turned on, and values sealed under a retired key after a rotation.
  * The registry runs it once after each start; `openceir privacy reseal` runs it on demand.
  *
- * Rows are walked in primary-key order, `batchSize` per transaction. Each row is updated only if its
- * values are still the ones read (a concurrent write already sealed them), so a crash or a concurrent
- * change loses nothing: every value is either in its old form or sealed, and the next run goes on.
+ * Rows are walked in primary-key order (the key's index, so a batch reads only its own rows), `batchSize`
+ * per transaction. Each row is updated only if its values are still the ones read (a concurrent write
+ * already sealed them), so a crash or a concurrent change loses nothing: every value is either in its old
+ * form or sealed, and the next run goes on.
  * A value under a key that is not in the keyring cannot be opened; it is counted and left as it is.
  */
 import { sql } from 'drizzle-orm';
@@ -102,8 +103,8 @@ async function resealTable(
       const found = await query<Record<string, string | null> & { _key: string }>(
         tx,
         sql`select ${ident(table.key)}::text as _key, ${columns} from ${ident(table.table)}
-            where (${where}) ${from === null ? sql`` : sql`and ${ident(table.key)}::text > ${from}`}
-            order by ${ident(table.key)}::text limit ${batchSize}`,
+            where (${where}) ${from === null ? sql`` : sql`and ${ident(table.key)} > ${from}`}
+            order by ${ident(table.key)} limit ${batchSize}`,
       );
       for (const row of found) {
         after = row._key;
