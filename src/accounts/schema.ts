@@ -4,7 +4,7 @@
  * personal data (append-only, queried by the auditor role).
  */
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 const time = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
 const int8 = (name: string) => bigint(name, { mode: 'number' });
@@ -53,19 +53,33 @@ export const staffSession = pgTable(
   (t) => [index('staff_session_user').on(t.userId)],
 );
 
-export const apiKey = pgTable('api_key', {
-  /** The public part of the key (`ok_<id>.<secret>`), shown in lists and logs. */
-  id: text('id').primaryKey(),
-  secretHash: text('secret_hash').notNull(),
-  organisationId: text('organisation_id')
-    .notNull()
-    .references(() => organisation.id),
-  role: text('role').notNull(),
-  label: text('label').notNull(),
-  createdAt: time('created_at').notNull().defaultNow(),
-  revokedAt: time('revoked_at'),
-  lastUsedAt: time('last_used_at'),
-});
+export const apiKey = pgTable(
+  'api_key',
+  {
+    /** The public part of the key (`ok_<id>.<secret>`), shown in lists and logs. */
+    id: text('id').primaryKey(),
+    secretHash: text('secret_hash').notNull(),
+    organisationId: text('organisation_id')
+      .notNull()
+      .references(() => organisation.id),
+    role: text('role').notNull(),
+    label: text('label').notNull(),
+    createdAt: time('created_at').notNull().defaultNow(),
+    revokedAt: time('revoked_at'),
+    lastUsedAt: time('last_used_at'),
+    /**
+     * The SHA-256 fingerprint (`AB:CD:…`, as openssl prints it) of the client certificate the key is
+     * bound to (RFC 8705 §3): the certificate alone acts as the key, and the key without it is refused.
+     */
+    clientCertSha256: text('client_cert_sha256'),
+  },
+  (table) => [
+    // One certificate, one active key: a certificate must name a single principal.
+    uniqueIndex('api_key_client_cert_active')
+      .on(table.clientCertSha256)
+      .where(sql`revoked_at is null and client_cert_sha256 is not null`),
+  ],
+);
 
 /** Who read which personal data, when and why. Rows are never changed (triggers in the migration). */
 export const accessLog = pgTable(

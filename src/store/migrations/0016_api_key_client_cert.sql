@@ -1,0 +1,2 @@
+ALTER TABLE "api_key" ADD COLUMN "client_cert_sha256" text;--> statement-breakpoint
+CREATE UNIQUE INDEX "api_key_client_cert_active" ON "api_key" USING btree ("client_cert_sha256") WHERE revoked_at is null and client_cert_sha256 is not null;
