@@ -172,3 +172,12 @@ export function loadOrCreatePrivacyKey(file: string, create = true): Buffer {
     throw new SealError(`privacy.key_file: ${file} must hold the base64 of exactly 32 bytes on one line`);
   return key;
 }
+
+/**
+ * A 32-byte key for another use of the privacy key (HKDF-SHA-256, RFC 5869, info `openceir <info>`),
+ * independent of the sealing sub-keys above: e.g. the analytics stores' IMSI key (analytics/subscriber-seal.ts).
+ */
+export function deriveSubKey(master: Buffer, info: string): Buffer {
+  if (master.length !== 32) throw new SealError(`privacy key must be 32 bytes; got ${master.length}`);
+  return Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), `openceir ${info}`, 32));
+}
