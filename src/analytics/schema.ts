@@ -171,6 +171,12 @@ export const refPairing = pgTable(
 );
 export const refGolden = pgTable('ref_golden', { hashedImeiNorm: text('hashed_imei_norm').primaryKey() });
 
+/** Which privacy key sealed this store's IMSIs (what = 'imsi'); no row: clear (engines/sealing.ts). */
+export const analyticsSealing = pgTable('analytics_sealing', {
+  what: text('what').primaryKey(),
+  keyId: text('key_id').notNull(),
+});
+
 /*
  * Classification and list generation live in the registry's database whichever engine computed the
  * matches: they are small (one row per classified IMEI and condition), their blocking results become
