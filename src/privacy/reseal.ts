@@ -7,7 +7,8 @@
  * per transaction. Each row is updated only if its values are still the ones read (a concurrent write
  * already sealed them), so a crash or a concurrent change loses nothing: every value is either in its old
  * form or sealed, and the next run goes on.
- * A value under a key that is not in the keyring cannot be opened; it is counted and left as it is.
+ * A value under a key that is not in the keyring cannot be opened; it is left as it is (the row's other
+ * values are sealed) and its row counted as unreadable.
  */
 import { sql } from 'drizzle-orm';
 import { type Database, query } from '../store/index.ts';
@@ -28,7 +29,7 @@ export interface ResealTableReport {
   readonly table: string;
   /** Rows whose values were (or, in a dry run, would be) sealed under the current key. */
   readonly rows: number;
-  /** Values sealed under a key that is not in the keyring (left as they are). */
+  /** Rows with a value sealed under a key that is not in the keyring (that value is left as it is). */
   readonly unreadable: number;
 }
 
@@ -108,16 +109,19 @@ async function resealTable(
       );
       for (const row of found) {
         after = row._key;
-        let next: Record<string, string | null>;
-        try {
-          next = Object.fromEntries(
-            table.columns.map((c) => [c.column, sealValue(sealer, c, row[c.column] ?? null)]),
-          );
-        } catch (error) {
-          if (!(error instanceof SealError)) throw error;
-          unreadable += 1;
-          continue;
+        const next: Record<string, string | null> = {};
+        let unopened = false;
+        for (const column of table.columns) {
+          const stored = row[column.column] ?? null;
+          try {
+            next[column.column] = sealValue(sealer, column, stored);
+          } catch (error) {
+            if (!(error instanceof SealError)) throw error;
+            unopened = true;
+            next[column.column] = stored;
+          }
         }
+        if (unopened) unreadable += 1;
         const changes: Record<string, string | null> = { ...next, ...derived(table, row, next) };
         if (changes.sim_key != null && changes.sim_key !== row.sim_key) {
           // An open alert raised after sealing began may already hold this SIM's sealed key: keep both alerts,
