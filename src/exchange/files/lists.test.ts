@@ -126,12 +126,12 @@ describe('operator lists', () => {
     );
   });
 
-  it('exceptions: routed by home network (none: every operator), barred devices and TACs left out', () => {
+  it('exceptions: routed by home network (none: every operator, without the MSISDN), barred devices and TACs left out', () => {
     const pair = (deviceKey: string, imsi: string): EntryDraft => ({
       actor: 't',
       source: 'operator:mno-b',
       action: 'pair',
-      target: { kind: 'pair', deviceKey, imsi, msisdn: null },
+      target: { kind: 'pair', deviceKey, imsi, msisdn: `2547${imsi.slice(-8)}` },
     });
     const drafts: EntryDraft[] = [
       pair(KEYS[2]!, IMSIS[0]!),
@@ -159,6 +159,17 @@ describe('operator lists', () => {
     expect(a).toEqual([`${KEYS[2]}|${IMSIS[2]}`, `${KEYS[2]}|${IMSIS[0]}`]);
     const b = at(drafts, exceptionsScope('mno-b', CONFIGURED)).exceptions.map((r) => r.key);
     expect(b).toEqual([`${KEYS[2]}|${IMSIS[2]}`, `${KEYS[2]}|${IMSIS[1]}`]);
+    // The home operator gets its subscriber's MSISDN; a pairing with no home network goes to all without it.
+    const rowsOf = (scope: ExceptionsScope) => at(drafts, scope).exceptions.map((r) => r.values.join(','));
+    expect(rowsOf(exceptionsScope('mno-b', CONFIGURED))).toEqual([
+      `${KEYS[2]},${IMSIS[2]},`,
+      `${KEYS[2]},${IMSIS[1]},2547${IMSIS[1]!.slice(-8)}`,
+    ]);
+    expect(rowsOf(exceptionsScope('mno-a', CONFIGURED))[0]).toBe(`${KEYS[2]},${IMSIS[2]},`);
+    // Without MCC-MNC routing the operator gets the pairings it set itself, as it set them.
+    expect(rowsOf(exceptionsScope('mno-b', []))).toContain(
+      `${KEYS[2]},${IMSIS[2]},2547${IMSIS[2]!.slice(-8)}`,
+    );
     // Without MCC-MNC: the pairings the operator set itself.
     expect(at(drafts, exceptionsScope('mno-b', [])).exceptions.length).toBe(3);
     expect(at(drafts, exceptionsScope('mno-a', [])).exceptions.length).toBe(0);

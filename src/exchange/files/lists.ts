@@ -7,7 +7,8 @@
  *                                          date YYYYMMDD, reasons sorted and pipe-joined; golden devices left out
  *   tracked      imei,since,reasons        the same for tracked reasons
  *   exceptions   imei,imsi,msisdn          the operator's pairings (DIRBS exception list, §4.1): routed by the
- *                                          IMSI's home network, barred devices and barred TACs left out
+ *                                          IMSI's home network, barred devices and barred TACs left out; a
+ *                                          pairing with no home network goes to every operator without its MSISDN
  *
  * Every row has a key (the IMEI, or IMEI|IMSI for exceptions); rows are sorted by key in UTF-16
  * code-unit order, which for digit strings is numeric order of equal-length keys.
@@ -112,16 +113,20 @@ function exceptionRows(state: RegistryState, scope: ExceptionsScope, asOf: strin
       : null;
   for (const pairing of state.pairings.values()) {
     if (!inForce(pairing.expiresAt, asOf)) continue;
+    let msisdn = pairing.msisdn ?? '';
     if (scope.by === 'source') {
       if (pairing.source !== scope.source) continue;
     } else {
       const home = homeOf(pairing.imsi, scope);
       if (home !== null && !own!.has(home)) continue;
+      // No home network: every operator gets the pairing, for its EIR decides on IMEI and IMSI; the
+      // MSISDN, a number of no operator's own subscriber, none of them needs (data minimisation).
+      if (home === null) msisdn = '';
     }
     if (isBarred(state, pairing.deviceKey, asOf)) continue;
     rows.push({
       key: `${pairing.deviceKey}|${pairing.imsi}`,
-      values: [pairing.deviceKey, pairing.imsi, pairing.msisdn ?? ''],
+      values: [pairing.deviceKey, pairing.imsi, msisdn],
     });
   }
   return rows.sort(byKey);
