@@ -26,7 +26,9 @@ export async function openSealer(db: Executor, files: KeyringFiles): Promise<Sea
         'privacy.key_file as its server). To rotate the key on purpose, create the new key file first.',
     );
   }
-  const retired = files.retiredKeyFiles.map((file) => loadOrCreatePrivacyKey(file, false));
+  const retired = files.retiredKeyFiles.map((file) =>
+    loadOrCreatePrivacyKey(file, false, 'privacy.retired_key_files'),
+  );
   const sealer = new Sealer(loadOrCreatePrivacyKey(files.keyFile), retired);
   await db.execute(
     sql`insert into privacy_key (key_id) values (${sealer.keyId}) on conflict (key_id) do nothing`,

@@ -159,9 +159,9 @@ export class Sealer {
  * Reads a key file (base64 of 32 bytes, one line), creating it with a fresh random key (mode 0600) when
  * it does not exist and `create` is true.
  */
-export function loadOrCreatePrivacyKey(file: string, create = true): Buffer {
+export function loadOrCreatePrivacyKey(file: string, create = true, setting = 'privacy.key_file'): Buffer {
   if (!existsSync(file)) {
-    if (!create) throw new SealError(`privacy.key_file: ${file} does not exist`);
+    if (!create) throw new SealError(`${setting}: ${file} does not exist`);
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
     chmodSync(file, 0o600);
@@ -169,7 +169,7 @@ export function loadOrCreatePrivacyKey(file: string, create = true): Buffer {
   const text = readFileSync(file, 'utf8').trim();
   const key = Buffer.from(text, 'base64');
   if (key.length !== 32 || key.toString('base64') !== text)
-    throw new SealError(`privacy.key_file: ${file} must hold the base64 of exactly 32 bytes on one line`);
+    throw new SealError(`${setting}: ${file} must hold the base64 of exactly 32 bytes on one line`);
   return key;
 }
 
