@@ -266,6 +266,7 @@ async function startRegistry(config: Config, logger: Logger): Promise<RunningSys
       appealDays: config.cases.appealDays,
       suspendOverdueAppeals: config.cases.suspendOverdueAppeals,
       publicUrl: () => publicUrl,
+      sealer,
       onError: (error, job) => logger.warn({ err: error, job }, 'cases job failed; retrying'),
     }).start();
     closers.push(() => desk.stop());
@@ -274,7 +275,7 @@ async function startRegistry(config: Config, logger: Logger): Promise<RunningSys
       node: config.nodeName,
       recordAll: config.check.recordAll,
       ship: async (batch) => {
-        await storeSightings(store.db, batch);
+        await storeSightings(store.db, sealer, batch);
         desk.raiser.wake();
       },
       onError: (error) => logger.warn({ err: error }, 'sightings not stored yet'),
@@ -368,6 +369,7 @@ async function startRegistry(config: Config, logger: Logger): Promise<RunningSys
       policy,
       registry,
       checks,
+      sealer,
       adminApiKey: admin.key,
       maxInFlight: config.overload.maxApiInFlight,
       readiness: async (): Promise<{ ready: boolean; checks: Record<string, string> }> => {

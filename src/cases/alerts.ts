@@ -6,8 +6,14 @@
  *
  * The raiser follows the sightings table by its arrival number, and moves its cursor in the same
  * transaction as the alerts it writes, so a crash neither loses nor doubles an alert.
+ *
+ * The IMSI and MSISDN stay sealed in the deterministic form from sighting to alert (src/privacy/columns.ts):
+ * the raiser groups and copies them without opening them, and the SIM key of an alert is built from the
+ * sealed values. {@link Alerts} opens them for the police who read the alert.
  */
 import { sql } from 'drizzle-orm';
+import { IMSI_FIELD, MSISDN_FIELD } from '../privacy/columns.ts';
+import type { Sealer } from '../privacy/seal.ts';
 import type { Database, Executor } from '../store/index.ts';
 import { query } from '../store/index.ts';
 import { ALERTING_STATES } from './model.ts';
@@ -46,6 +52,8 @@ const CURSOR = 'alerts';
 const BATCH = 500;
 
 export interface AlertRaiserOptions {
+  /** Seals, in the deterministic form, IMSIs and MSISDNs of sightings stored before sealing was turned on. */
+  readonly sealer: Sealer;
   readonly render: MessageRenderer;
   readonly outbox: Outbox;
   readonly publicUrl: string;
@@ -163,7 +171,15 @@ export class AlertRaiser {
       where s.seq > ${from} and s.seq <= ${to}
       group by c.id, s.device_key, coalesce(s.imsi, 'msisdn:' || s.msisdn, 'unknown')`,
     );
-    for (const hit of hits) {
+    for (const found of hits) {
+      const hit = this.sealed(found);
+      if (hit.plainKey !== hit.simKey)
+        // An open alert raised before sealing was turned on carries the SIM in clear: it takes the sealed key.
+        await tx.execute(sql`
+          update alert set sim_key = ${hit.simKey}, imsi = ${hit.imsi}, msisdn = coalesce(${hit.msisdn}, msisdn)
+          where case_id = ${hit.caseId}::uuid and sim_key = ${hit.plainKey} and state <> 'closed'
+            and not exists (select 1 from alert b where b.case_id = ${hit.caseId}::uuid and b.sim_key = ${hit.simKey}
+                            and b.state <> 'closed')`);
       const [row] = await query<{ inserted: boolean }>(
         tx,
         sql`
@@ -195,7 +211,29 @@ export class AlertRaiser {
     await tx.execute(sql`update cases_cursor set position = ${to} where name = ${CURSOR}`);
     return { read: last.read, touched: hits.length };
   }
+
+  /**
+   * A group of sightings with its IMSI and MSISDN sealed under the current key (a sighting stored in clear
+   * before sealing, or sealed under a retired key, is sealed again), the SIM key built from them, and the
+   * key the same SIM had in clear.
+   */
+  private sealed<H extends { simKey: string; imsi: string | null; msisdn: string | null }>(
+    hit: H,
+  ): H & { plainKey: string } {
+    const { sealer } = this.options;
+    const plainImsi = sealer.open(IMSI_FIELD, hit.imsi);
+    const plainMsisdn = sealer.open(MSISDN_FIELD, hit.msisdn);
+    const imsi = sealer.sealEqual(IMSI_FIELD, plainImsi);
+    const msisdn = sealer.sealEqual(MSISDN_FIELD, plainMsisdn);
+    const key = (i: string | null, m: string | null) => i ?? (m !== null ? `msisdn:${m}` : 'unknown');
+    return { ...hit, imsi, msisdn, simKey: key(imsi, msisdn), plainKey: key(plainImsi, plainMsisdn) };
+  }
 }
+
+const ALERT_COLUMNS = sql`a.id::text as id, c.reference as "caseReference", c.kind as "caseKind", c.state as "caseState",
+  a.device_key as "deviceKey", c.brand, c.model, a.police_unit as "policeUnit", a.state, a.imsi, a.msisdn,
+  a.network, a.location, a.protocol, ${iso('a.first_seen_at')} as "firstSeenAt",
+  ${iso('a.last_seen_at')} as "lastSeenAt", a.sightings, a.handled_by as "handledBy", a.note`;
 
 export interface AlertFilter {
   readonly policeUnit?: string | null;
@@ -205,7 +243,19 @@ export interface AlertFilter {
 }
 
 export class Alerts {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly sealer: Sealer,
+  ) {}
+
+  /** An alert as the police read it: IMSI and MSISDN opened. */
+  private opened(alert: Alert): Alert {
+    return {
+      ...alert,
+      imsi: this.sealer.open(IMSI_FIELD, alert.imsi),
+      msisdn: this.sealer.open(MSISDN_FIELD, alert.msisdn),
+    };
+  }
 
   async list(filter: AlertFilter = {}): Promise<Alert[]> {
     const conditions = [sql`true`];
@@ -213,29 +263,22 @@ export class Alerts {
     if (filter.state === 'open') conditions.push(sql`a.state <> 'closed'`);
     else if (filter.state) conditions.push(sql`a.state = ${filter.state}`);
     if (filter.caseReference) conditions.push(sql`c.reference = ${filter.caseReference}`);
-    return query<Alert>(
+    const rows = await query<Alert>(
       this.db,
-      sql`select a.id::text as id, c.reference as "caseReference", c.kind as "caseKind", c.state as "caseState",
-            a.device_key as "deviceKey", c.brand, c.model, a.police_unit as "policeUnit", a.state, a.imsi, a.msisdn,
-            a.network, a.location, a.protocol, ${iso('a.first_seen_at')} as "firstSeenAt",
-            ${iso('a.last_seen_at')} as "lastSeenAt", a.sightings, a.handled_by as "handledBy", a.note
-          from alert a join case_report c on c.id = a.case_id
+      sql`select ${ALERT_COLUMNS} from alert a join case_report c on c.id = a.case_id
           where ${sql.join(conditions, sql` and `)}
           order by (a.state = 'new') desc, a.last_seen_at desc limit ${Math.min(filter.limit ?? 100, 1000)}`,
     );
+    return rows.map((row) => this.opened(row));
   }
 
   async get(id: string): Promise<Alert | null> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
     const rows = await query<Alert>(
       this.db,
-      sql`select a.id::text as id, c.reference as "caseReference", c.kind as "caseKind", c.state as "caseState",
-            a.device_key as "deviceKey", c.brand, c.model, a.police_unit as "policeUnit", a.state, a.imsi, a.msisdn,
-            a.network, a.location, a.protocol, ${iso('a.first_seen_at')} as "firstSeenAt",
-            ${iso('a.last_seen_at')} as "lastSeenAt", a.sightings, a.handled_by as "handledBy", a.note
-          from alert a join case_report c on c.id = a.case_id where a.id = ${id}::uuid`,
+      sql`select ${ALERT_COLUMNS} from alert a join case_report c on c.id = a.case_id where a.id = ${id}::uuid`,
     );
-    return rows[0] ?? null;
+    return rows[0] ? this.opened(rows[0]) : null;
   }
 
   /** Police acknowledge, follow up or close an alert; the note says what they did. */

@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeStores } from '../../test/support/stores.ts';
@@ -6,6 +6,7 @@ import { DEFAULT_POLICY } from '../check/policy.ts';
 import { storeSightings } from '../check/store.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import { HeadSigner } from '../ledger/signing.ts';
+import { Sealer } from '../privacy/seal.ts';
 import { verifyLedger } from '../ledger/verify.ts';
 import { RegistryOperations } from '../registry/operations.ts';
 import { query } from '../store/index.ts';
@@ -52,6 +53,7 @@ describe('case life (pure)', () => {
 describeStores('cases', (store) => {
   let ledger: Ledger;
   let desk: CaseDesk;
+  const sealer = new Sealer(randomBytes(32));
   let registry: RegistryOperations;
   const status = async (imei: string) => (await registry.device(imei)).verdict.status;
   const lastCode = async (phone: string) => {
@@ -61,7 +63,7 @@ describeStores('cases', (store) => {
   let sightingNo = 0;
   const sight = async (imei: string, imsi: string, network = 'alpha') => {
     sightingNo += 1;
-    await storeSightings(store().db, [
+    await storeSightings(store().db, sealer, [
       {
         id: `test-${sightingNo}`,
         time: new Date().toISOString(),
@@ -91,6 +93,7 @@ describeStores('cases', (store) => {
       appealDays: 14,
       suspendOverdueAppeals: true,
       publicUrl: 'http://portal.test',
+      sealer,
     });
     await store().db.execute(sql`
       insert into organisation (id, kind, name, regions) values
@@ -250,6 +253,7 @@ describeStores('cases', (store) => {
       appealDays: 0,
       suspendOverdueAppeals: true,
       publicUrl: 'http://portal.test',
+      sealer,
     });
     const { record } = await overdue.appeals.file(
       {

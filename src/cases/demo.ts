@@ -171,6 +171,7 @@ export async function seedDemoCases(desk: CaseDesk, store: Store): Promise<DemoC
   ];
   await storeSightings(
     store.db,
+    desk.sealer,
     sightings.map((s, i) => ({
       id: `demo-${i}`,
       time: new Date(now - s.ago * 60_000).toISOString(),

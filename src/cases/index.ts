@@ -4,6 +4,7 @@
  */
 import { notification } from '../i18n/notify/index.ts';
 import type { Ledger } from '../ledger/ledger.ts';
+import type { Sealer } from '../privacy/seal.ts';
 import { AlertRaiser, Alerts } from './alerts.ts';
 import { Appeals } from './appeals.ts';
 import { Cases } from './cases.ts';
@@ -15,6 +16,8 @@ export interface CaseDeskOptions {
   readonly suspendOverdueAppeals: boolean;
   /** Base URL of the portal, for links in messages (a function when known only after listening). */
   readonly publicUrl: string | (() => string);
+  /** Seals personal data at rest (src/privacy/seal.ts): alerts' IMSI and MSISDN. */
+  readonly sealer: Sealer;
   readonly render?: MessageRenderer;
   readonly alertIntervalMs?: number;
   readonly onError?: (error: unknown, job: string) => void;
@@ -26,11 +29,13 @@ export class CaseDesk {
   readonly alerts: Alerts;
   readonly appeals: Appeals;
   readonly raiser: AlertRaiser;
+  readonly sealer: Sealer;
   private sweep: NodeJS.Timeout | null = null;
 
   constructor(ledger: Ledger, options: CaseDeskOptions) {
     const render: MessageRenderer =
       options.render ?? ((kind, language, params) => notification(kind, language, params));
+    this.sealer = options.sealer;
     this.outbox = new Outbox(ledger.db);
     const url = options.publicUrl;
     const publicUrl = typeof url === 'function' ? url : () => url;
@@ -42,7 +47,7 @@ export class CaseDesk {
         return publicUrl();
       },
     });
-    this.alerts = new Alerts(ledger.db);
+    this.alerts = new Alerts(ledger.db, options.sealer);
     this.appeals = new Appeals(ledger, this.cases, {
       appealDays: options.appealDays,
       suspendOverdue: options.suspendOverdueAppeals,
@@ -53,6 +58,7 @@ export class CaseDesk {
       },
     });
     this.raiser = new AlertRaiser(ledger.db, {
+      sealer: options.sealer,
       render,
       outbox: this.outbox,
       get publicUrl() {

@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestStore } from '../../test/support/stores.ts';
+import { Sealer } from '../privacy/seal.ts';
 import type { CheckResult } from './check.ts';
 import { type Sighting, SightingRecorder } from './sightings.ts';
 import { sightingsOf, storeSightings } from './store.ts';
@@ -168,9 +170,10 @@ describe('sightings', () => {
       recorder.record(blocked, { protocol: 's13', equipment: 'a' }, new Date('2026-11-01T10:00:00Z'));
       recorder.record(blocked, { protocol: 'n5g-eir', equipment: 'b' }, new Date('2026-11-02T10:00:00Z'));
       await recorder.shipPending();
-      await storeSightings(store.db, shipped);
-      await storeSightings(store.db, shipped);
-      const list = await sightingsOf(store.db, '35209900176148');
+      const sealer = new Sealer(randomBytes(32));
+      await storeSightings(store.db, sealer, shipped);
+      await storeSightings(store.db, sealer, shipped);
+      const list = await sightingsOf(store.db, sealer, '35209900176148');
       expect(list.map((s) => s.equipment)).toEqual(['b', 'a']);
       expect(list[0]).toMatchObject({
         protocol: 'n5g-eir',

@@ -7,6 +7,7 @@ import type { CheckService } from '../check/service.ts';
 import type { Config } from '../config/load.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { SmscSimulator } from '../protocols/sms/index.ts';
+import type { Sealer } from '../privacy/seal.ts';
 import type { RegistryOperations } from '../registry/operations.ts';
 import type { InstallationInfo, Store } from '../store/index.ts';
 
@@ -36,5 +37,7 @@ export interface AppContext {
   readonly publicUrl: string;
   /** The real-time checks (REST status and bulk), from the in-memory index. */
   readonly checks: CheckService;
+  /** Seals personal data at rest and opens it to be shown (src/privacy/seal.ts). */
+  readonly sealer: Sealer;
   readiness(): Promise<{ ready: boolean; checks: Record<string, string> }>;
 }

@@ -107,7 +107,7 @@ describe.each(ENGINES)('cases API [%s]', (engine) => {
   });
 
   it('a sighting with a new SIM raises an alert for the owning unit only; police acknowledge it', async () => {
-    await storeSightings(t.context.store.db, [
+    await storeSightings(t.context.store.db, t.context.sealer, [
       {
         id: 'api-test-1',
         time: new Date().toISOString(),

@@ -7,7 +7,7 @@
  * it is written (those tables hold times, not a hash chain). Classification rows are inserted as the
  * analytics' classify step writes them. The expected figures are worked out by hand in the tests.
  */
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { CaseActor } from '../../src/cases/cases.ts';
 import { CaseDesk } from '../../src/cases/index.ts';
@@ -16,6 +16,7 @@ import { storeSightings } from '../../src/check/store.ts';
 import { type DeviceKey, fullImei } from '../../src/identifiers/imei.ts';
 import { Ledger } from '../../src/ledger/ledger.ts';
 import { HeadSigner } from '../../src/ledger/signing.ts';
+import { Sealer } from '../../src/privacy/seal.ts';
 import { RegistryOperations } from '../../src/registry/operations.ts';
 import type { Store } from '../../src/store/index.ts';
 
@@ -53,6 +54,7 @@ export async function buildHistory(store: Store): Promise<History> {
     appealDays: 60,
     suspendOverdueAppeals: false,
     publicUrl: 'http://portal.test',
+    sealer: new Sealer(randomBytes(32)),
   });
   const db = store.db;
   await db.execute(sql`insert into organisation (id, kind, name, regions, operator_id) values
@@ -95,7 +97,7 @@ export async function buildHistory(store: Store): Promise<History> {
   let sightingNo = 0;
   const sight = async (n: number, network: string, imsi: string, time: string) => {
     sightingNo += 1;
-    await storeSightings(db, [
+    await storeSightings(db, desk.sealer, [
       {
         id: `history-${sightingNo}`,
         time,

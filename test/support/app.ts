@@ -1,5 +1,5 @@
 /** A running registry app on a fresh database, for API tests: real HTTP on loopback. */
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +17,7 @@ import { storeSightings } from '../../src/check/store.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { Ledger } from '../../src/ledger/ledger.ts';
 import { HeadSigner } from '../../src/ledger/signing.ts';
+import { Sealer } from '../../src/privacy/seal.ts';
 import { RegistryOperations } from '../../src/registry/operations.ts';
 import { ensureInstallation } from '../../src/store/index.ts';
 import { buildApp } from '../../src/web/app.ts';
@@ -61,11 +62,13 @@ export async function createTestApp(
   const config = loadConfig({ env: { OPENCEIR_DEMO: '0', ...options.env }, cwd: os.tmpdir() });
   // The public URL is only known once listening; messages built before that use the configured one.
   const publicUrl = { value: config.publicUrl ?? 'http://127.0.0.1' };
+  const sealer = new Sealer(randomBytes(32));
   const desk = new CaseDesk(ledger, {
     verificationMinutes: config.cases.verificationMinutes,
     appealDays: config.cases.appealDays,
     suspendOverdueAppeals: config.cases.suspendOverdueAppeals,
     publicUrl: () => publicUrl.value,
+    sealer,
     alertIntervalMs: 200,
   }).start();
   // Sightings as the all-in-one server keeps them: written ahead to a directory, shipped to the database.
@@ -76,7 +79,7 @@ export async function createTestApp(
         node: 'test-node',
         intervalMs: 50,
         ship: async (batch) => {
-          await storeSightings(testStore.store.db, batch);
+          await storeSightings(testStore.store.db, sealer, batch);
           desk.raiser.wake();
         },
       })
@@ -103,6 +106,7 @@ export async function createTestApp(
     registry: new RegistryOperations(ledger, options.policy ?? DEFAULT_POLICY, 'admin-api'),
     adminApiKey: TEST_ADMIN_KEY,
     checks,
+    sealer,
     readiness: async (): Promise<{ ready: boolean; checks: Record<string, string> }> => {
       try {
         await testStore.store.ping();

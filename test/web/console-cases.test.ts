@@ -22,7 +22,7 @@ let sightingNo = 0;
 /** A check from the core network that met the device, stored as the sighting shipper stores it. */
 async function sighting(t: TestApp, imei: string, imsi: string) {
   sightingNo += 1;
-  await storeSightings(t.context.store.db, [
+  await storeSightings(t.context.store.db, t.context.sealer, [
     {
       id: `console-test-${sightingNo}`,
       time: new Date().toISOString(),

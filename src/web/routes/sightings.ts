@@ -51,7 +51,7 @@ export function sightingRoutes(app: FastifyInstance, context: AppContext): void 
         org?.kind === 'operator'
           ? request.body.sightings.map((sighting) => ({ ...sighting, network: org.operatorId }))
           : request.body.sightings;
-      await storeSightings(context.store.db, sightings);
+      await storeSightings(context.store.db, context.sealer, sightings);
       // Police alerts follow the stored sightings: read them now rather than at the next poll.
       context.desk.raiser.wake();
       return { received: request.body.sightings.length };
@@ -79,7 +79,7 @@ export function sightingRoutes(app: FastifyInstance, context: AppContext): void 
         const deviceKey = context.registry.deviceKey(request.params.id);
         return {
           deviceKey,
-          sightings: await sightingsOf(context.store.db, deviceKey, request.query.limit ?? 100),
+          sightings: await sightingsOf(context.store.db, context.sealer, deviceKey, request.query.limit ?? 100),
         };
       } catch (error) {
         return sendKnownError(reply, error);
