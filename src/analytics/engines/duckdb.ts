@@ -10,6 +10,7 @@ import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { REFERENCE_TABLES, type ReferenceLists, type ReferenceTable, referenceRows } from '../reference.ts';
+import type { ImsiSealer } from '../subscriber-seal.ts';
 import {
   type AnalyticsEngine,
   type ImportMeta,
@@ -19,9 +20,11 @@ import {
   referenceInsert,
   SqlEngine,
   STAGE_COLUMNS,
+  sealReference,
   stageValues,
   upsertStatements,
 } from './engine.ts';
+import { checkSealing } from './sealing.ts';
 
 const TABLES = [
   `create table if not exists analytics_import (import_id varchar primary key, operator varchar not null,
@@ -48,6 +51,7 @@ const TABLES = [
   `create table if not exists timed_sighting (imei_norm varchar not null, seen_at timestamp not null, operator varchar not null,
      imsi varchar not null default '', cell varchar not null default '', lat double, lon double,
      primary key (imei_norm, seen_at, operator, imsi, cell))`,
+  'create table if not exists analytics_sealing (what varchar primary key, key_id varchar not null)',
 ];
 
 const quote = (text: string) => `'${text.replace(/'/g, "''")}'`;
@@ -60,15 +64,33 @@ export class DuckDbEngine extends SqlEngine implements AnalyticsEngine {
     private readonly connection: DuckDBConnection,
     /** Where the Parquet partitions live; null for an in-memory engine (tests). */
     private readonly directory: string | null,
+    readonly imsiSealer: ImsiSealer | null,
   ) {
     super();
   }
 
+  private sealingChecked = false;
+
+  /** Before a write: the store's IMSIs are sealed under this engine's key, or both are clear. */
+  private async checkSealing(): Promise<void> {
+    if (this.sealingChecked) return;
+    await checkSealing(
+      (text) => this.query(text),
+      this.imsiSealer,
+      this.directory ?? 'the in-memory analytics store',
+    );
+    this.sealingChecked = true;
+  }
+
   /**
    * Opens (or creates) the engine in `directory`, or in memory without one. `memoryLimit` bounds
-   * DuckDB's memory; beyond it, DuckDB spills to `directory`.
+   * DuckDB's memory; beyond it, DuckDB spills to `directory`. With `imsiSealer`, IMSIs are sealed
+   * before they reach the database file or a Parquet partition (../subscriber-seal.ts).
    */
-  static async open(directory: string | null, options: { memoryLimit?: string; threads?: number } = {}) {
+  static async open(
+    directory: string | null,
+    options: { memoryLimit?: string; threads?: number; imsiSealer?: ImsiSealer | null } = {},
+  ) {
     if (directory) mkdirSync(directory, { recursive: true });
     const instance = await DuckDBInstance.create(
       directory ? path.join(directory, 'analytics.duckdb') : ':memory:',
@@ -80,7 +102,7 @@ export class DuckDbEngine extends SqlEngine implements AnalyticsEngine {
     );
     const connection = await instance.connect();
     for (const statement of TABLES) await connection.run(statement);
-    return new DuckDbEngine(instance, connection, directory);
+    return new DuckDbEngine(instance, connection, directory, options.imsiSealer ?? null);
   }
 
   async importOperatorRows(
@@ -89,6 +111,7 @@ export class DuckDbEngine extends SqlEngine implements AnalyticsEngine {
   ): Promise<ImportOutcome> {
     const done = (await this.imports()).find((r) => r.importId === meta.importId);
     if (done) return { outcome: 'already-imported', record: done };
+    await this.checkSealing();
     const stage = `stage_${meta.importId.slice(0, 16)}`;
     await this.connection.run(`drop table if exists ${stage}`);
     await this.connection.run(
@@ -102,7 +125,7 @@ export class DuckDbEngine extends SqlEngine implements AnalyticsEngine {
         for await (const row of rows) {
           count++;
           if (row.imeiNorm === null) nullImei++;
-          for (const value of stageValues(row)) {
+          for (const value of stageValues(row, this.imsiSealer)) {
             if (value === null) appender.appendNull();
             else appender.appendVarchar(value);
           }
@@ -134,7 +157,8 @@ export class DuckDbEngine extends SqlEngine implements AnalyticsEngine {
   }
 
   async loadReference(lists: ReferenceLists): Promise<void> {
-    const rows = referenceRows(lists);
+    await this.checkSealing();
+    const rows = referenceRows(sealReference(lists, this.imsiSealer));
     const tables = Object.keys(REFERENCE_TABLES) as ReferenceTable[];
     for (const table of tables) {
       const stage = `stage_${table}`;

@@ -13,6 +13,7 @@
 import { checkDigitOf, type DeviceKey } from '../../identifiers/index.ts';
 import type { OperatorRow as ImportedRow } from '../import/row.ts';
 import { REFERENCE_TABLES, REFERENCE_TYPES, type ReferenceLists, type ReferenceTable } from '../reference.ts';
+import type { ImsiSealer } from '../subscriber-seal.ts';
 
 /**
  * One validated row of operator network data, as analytics/import/row.ts reads it; the extended
@@ -63,6 +64,8 @@ export interface AnalyticsSnapshot {
 
 export interface AnalyticsEngine {
   readonly kind: 'duckdb' | 'postgres';
+  /** Seals the IMSIs this engine stores (null: stored in clear); opens them where lists must carry them. */
+  readonly imsiSealer?: ImsiSealer | null;
   importOperatorRows(
     meta: ImportMeta,
     rows: AsyncIterable<OperatorRow> | Iterable<OperatorRow>,
@@ -102,9 +105,10 @@ export const STAGE_COLUMNS = [
 
 /**
  * A row as staged: the raw IMEI is kept only when its Luhn digit is wrong (a 15-digit IMEI whose
- * last digit is neither the check digit nor a spare 0), for the bad_check_digit rule.
+ * last digit is neither the check digit nor a spare 0), for the bad_check_digit rule. The IMSI is
+ * sealed here, before it reaches any table or Parquet file, when the engine has a sealer.
  */
-export function stageValues(row: OperatorRow): (string | null)[] {
+export function stageValues(row: OperatorRow, sealer: ImsiSealer | null = null): (string | null)[] {
   const raw = row.imei?.trim() ?? '';
   const bad =
     row.imeiNorm !== null &&
@@ -118,7 +122,7 @@ export function stageValues(row: OperatorRow): (string | null)[] {
   return [
     row.date,
     row.imeiNorm,
-    row.imsi,
+    sealer ? sealer.seal(row.imsi) : row.imsi,
     row.msisdn,
     row.ratMask === null ? null : String(row.ratMask),
     bad,
@@ -180,6 +184,16 @@ export const SNAPSHOT_QUERIES = {
       coalesce(cast(cast(round(lat * 1000000) as bigint) as varchar), '') || ',' ||
       coalesce(cast(cast(round(lon * 1000000) as bigint) as varchar), '') as line from timed_sighting`,
 } as const;
+
+/** The reference lists with their IMSIs sealed as the engine stores them, to join with the triplets. */
+export function sealReference(lists: ReferenceLists, sealer: ImsiSealer | null): ReferenceLists {
+  if (!sealer) return lists;
+  return {
+    ...lists,
+    subscribers: lists.subscribers.map((s) => ({ ...s, imsi: sealer.seal(s.imsi) })),
+    pairing: lists.pairing.map((p) => ({ ...p, imsi: sealer.seal(p.imsi) })),
+  };
+}
 
 /** `insert into <table> select <typed columns> from <stage of text columns>`. */
 export function referenceInsert(table: ReferenceTable, stage: string): string {

@@ -6,6 +6,7 @@
 import { sql } from 'drizzle-orm';
 import { type Executor, query, type Store } from '../../store/index.ts';
 import { REFERENCE_TABLES, type ReferenceLists, type ReferenceTable, referenceRows } from '../reference.ts';
+import type { ImsiSealer } from '../subscriber-seal.ts';
 import {
   type AnalyticsEngine,
   type ImportMeta,
@@ -15,17 +16,38 @@ import {
   referenceInsert,
   SqlEngine,
   STAGE_COLUMNS,
+  sealReference,
   stageValues,
   upsertStatements,
 } from './engine.ts';
+import { checkSealing } from './sealing.ts';
 
 const BATCH = 10_000;
 
 export class PostgresEngine extends SqlEngine implements AnalyticsEngine {
   readonly kind = 'postgres' as const;
 
-  constructor(private readonly store: Store) {
+  readonly imsiSealer: ImsiSealer | null;
+  private sealingChecked = false;
+
+  /** With `imsiSealer`, IMSIs are sealed before they reach a table (../subscriber-seal.ts). */
+  constructor(
+    private readonly store: Store,
+    options: { imsiSealer?: ImsiSealer | null } = {},
+  ) {
     super();
+    this.imsiSealer = options.imsiSealer ?? null;
+  }
+
+  /** Before a write: the store's IMSIs are sealed under this engine's key, or both are clear. */
+  private async checkSealing(): Promise<void> {
+    if (this.sealingChecked) return;
+    await checkSealing(
+      (text) => this.query(text),
+      this.imsiSealer,
+      'the analytics tables of the registry database',
+    );
+    this.sealingChecked = true;
   }
 
   async importOperatorRows(
@@ -34,6 +56,7 @@ export class PostgresEngine extends SqlEngine implements AnalyticsEngine {
   ): Promise<ImportOutcome> {
     const done = (await this.imports()).find((r) => r.importId === meta.importId);
     if (done) return { outcome: 'already-imported', record: done };
+    await this.checkSealing();
     const stage = `stage_${meta.importId.slice(0, 16)}`;
     const record = await this.store.db.transaction(async (tx) => {
       await tx.execute(
@@ -47,7 +70,7 @@ export class PostgresEngine extends SqlEngine implements AnalyticsEngine {
       for await (const row of rows) {
         count++;
         if (row.imeiNorm === null) nullImei++;
-        batch.push(stageValues(row));
+        batch.push(stageValues(row, this.imsiSealer));
         if (batch.length >= BATCH) {
           await insertBatch(tx, stage, batch);
           batch = [];
@@ -64,7 +87,8 @@ export class PostgresEngine extends SqlEngine implements AnalyticsEngine {
   }
 
   async loadReference(lists: ReferenceLists): Promise<void> {
-    const rows = referenceRows(lists);
+    await this.checkSealing();
+    const rows = referenceRows(sealReference(lists, this.imsiSealer));
     await this.store.db.transaction(async (tx) => {
       for (const table of Object.keys(REFERENCE_TABLES) as ReferenceTable[]) {
         const columns = REFERENCE_TABLES[table];

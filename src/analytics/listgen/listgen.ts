@@ -159,6 +159,7 @@ export async function listgen(options: ListgenOptions): Promise<ListgenResult> {
         outputInvalidImeis: config.listgen.outputInvalidImeis,
         amnestyEnabled: config.amnesty.enabled,
         fullLists: options.fullLists ?? true,
+        ...(engine.imsiSealer ? { openImsi: (stored: string) => engine.imsiSealer!.open(stored) } : {}),
       },
     );
     const directory = path.join(options.outputDir, directoryName(now, runId));

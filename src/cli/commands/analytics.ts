@@ -18,10 +18,13 @@ import { DIMENSIONS } from '../../analytics/dimensions/index.ts';
 import { DuckDbEngine } from '../../analytics/engines/duckdb.ts';
 import type { AnalyticsEngine } from '../../analytics/engines/engine.ts';
 import { PostgresEngine } from '../../analytics/engines/postgres.ts';
+import { AnalyticsSealingError } from '../../analytics/engines/sealing.ts';
 import type { CheckSwitch } from '../../analytics/import/checks.ts';
 import { checkSwitchOf, OPERATOR_IMPORT_SWITCHES } from '../../analytics/import/validate.ts';
 import { importOperatorFile, UnknownOperatorError } from '../../analytics/operator-import.ts';
+import { ImsiSealer } from '../../analytics/subscriber-seal.ts';
 import { type Config, loadConfig } from '../../config/load.ts';
+import { loadOrCreatePrivacyKey } from '../../privacy/seal.ts';
 import { openRegistry } from '../../server.ts';
 import { openStore, type Store } from '../../store/index.ts';
 import { DirectoryLockedError } from '../../store/lock.ts';
@@ -64,10 +67,12 @@ async function openEngine(config: Config): Promise<{ engine: AnalyticsEngine; st
       'openceir: the running server holds the embedded database: the GSMA TACs are not read (leading-zero suspects cannot be found)\n',
     );
   }
+  // IMSIs are sealed at rest under the privacy key on either engine (analytics/subscriber-seal.ts).
+  const imsiSealer = ImsiSealer.fromPrivacyKey(loadOrCreatePrivacyKey(config.privacy.keyFile));
   const engine =
     config.analytics.engine === 'duckdb'
-      ? await DuckDbEngine.open(path.join(config.dataDir, 'analytics'))
-      : new PostgresEngine(store!);
+      ? await DuckDbEngine.open(path.join(config.dataDir, 'analytics'), { imsiSealer })
+      : new PostgresEngine(store!, { imsiSealer });
   return { engine, store };
 }
 
@@ -90,6 +95,10 @@ async function withEngine(
   const { engine, store } = await openEngine(config);
   try {
     await work(engine, store, analytics);
+  } catch (error) {
+    if (!(error instanceof AnalyticsSealingError)) throw error;
+    process.stderr.write(`openceir: ${error.message}\n`);
+    process.exitCode = 2;
   } finally {
     await engine.close();
     await store?.close();
