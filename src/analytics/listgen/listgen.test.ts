@@ -72,7 +72,8 @@ const REFERENCE: ReferenceLists = {
   barredTac: ['35999999'],
   pairing: [
     { imeiNorm: N, imsi: HOME_BETA, msisdn: '254700000003' },
-    { imeiNorm: A, imsi: ROAMER, msisdn: null },
+    // A roamer's pairing goes to every operator without its MSISDN.
+    { imeiNorm: A, imsi: ROAMER, msisdn: '254700000004' },
     { imeiNorm: B, imsi: HOME_ALPHA, msisdn: '254700000009' },
     { imeiNorm: T, imsi: HOME_ALPHA, msisdn: '254700000010' },
     { imeiNorm: X, imsi: HOME_BETA, msisdn: '254700000011' },

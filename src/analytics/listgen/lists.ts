@@ -210,8 +210,10 @@ export function computeLists(inputs: ListInputs): Lists {
     )
       continue;
     const home = homeOperator(p.imsi, operators);
+    // No home network: every operator gets the pairing (DIRBS), but not the MSISDN of a subscriber
+    // of none of them: its EIR decides on IMEI and IMSI (data minimisation, docs/security.md).
     for (const operator of home ? [home] : operators.map((o) => o.id))
-      exceptions.push({ operator, imeiNorm: p.imeiNorm, imsi: p.imsi, msisdn: p.msisdn });
+      exceptions.push({ operator, imeiNorm: p.imeiNorm, imsi: p.imsi, msisdn: home ? p.msisdn : null });
   }
   exceptions.sort(
     (a, b) => cmp(a.operator, b.operator) || cmp(a.imeiNorm, b.imeiNorm) || cmp(a.imsi, b.imsi),
