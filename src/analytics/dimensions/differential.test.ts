@@ -2,12 +2,15 @@
  * The differential test (issue [5 of 8]): every dimension runs on DuckDB, on PGlite and
  * on PostgreSQL over the same generated country, and must match exactly the IMEIs its reference
  * semantics (`evaluate`) matches, for each parameter set below and with DIRBS's and our switches.
+ * DuckDB and PGlite run twice, once with IMSIs sealed at rest (../subscriber-seal.ts): the sealed
+ * engines must give the same rows, evidence included, as the clear ones.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestStore, type TestStore } from '../../../test/support/stores.ts';
 import { DuckDbEngine } from '../engines/duckdb.ts';
 import type { AnalyticsEngine } from '../engines/engine.ts';
 import { PostgresEngine } from '../engines/postgres.ts';
+import { ImsiSealer } from '../subscriber-seal.ts';
 import { DIFFERENTIAL_CASES } from './differential-cases/index.ts';
 import { type EvaluationContext, evaluationContext } from './dimension.ts';
 import { type GeneratedCountry, generateCountry } from './generate.ts';
@@ -34,12 +37,20 @@ describe('dimensions on DuckDB and PostgreSQL against their reference semantics'
   const stores: TestStore[] = [];
 
   beforeAll(async () => {
+    const imsiSealer = ImsiSealer.fromPrivacyKey(Buffer.alloc(32, 11));
     engines.push({ name: 'duckdb', engine: await DuckDbEngine.open(null) });
+    engines.push({ name: 'duckdb, IMSIs sealed', engine: await DuckDbEngine.open(null, { imsiSealer }) });
     for (const kind of ['pglite', 'postgres'] as const) {
       const store = await createTestStore(kind);
       stores.push(store);
       engines.push({ name: kind, engine: new PostgresEngine(store.store) });
     }
+    const sealedStore = await createTestStore('pglite');
+    stores.push(sealedStore);
+    engines.push({
+      name: 'pglite, IMSIs sealed',
+      engine: new PostgresEngine(sealedStore.store, { imsiSealer }),
+    });
     for (const { engine } of engines) {
       for (const [operator, rows] of country.files) {
         await engine.importOperatorRows(
@@ -76,8 +87,13 @@ describe('dimensions on DuckDB and PostgreSQL against their reference semantics'
         for (const context of CONTEXTS(country)) {
           const expected = [...dimension.evaluate(country.dataset, params.value, context).keys()].sort();
           const text = dimension.sql(params.value, context, country.region);
+          const clearRows = new Map<string, string[]>();
           for (const { name, engine } of engines) {
             const rows = await engine.query(text);
+            const lines = rows.map((r) => `${r.imei_norm} ${r.evidence}`).sort();
+            const kind = name.split(',')[0]!;
+            if (!name.includes('sealed')) clearRows.set(kind, lines);
+            else expect({ engine: name, rows: lines }).toEqual({ engine: name, rows: clearRows.get(kind) });
             const got = rows.map((r) => String(r.imei_norm)).sort();
             expect({ engine: name, switches: context.windowEnd, imeis: got }).toEqual({
               engine: name,
