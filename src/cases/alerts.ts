@@ -17,7 +17,8 @@ import type { Sealer } from '../privacy/seal.ts';
 import type { Database, Executor } from '../store/index.ts';
 import { query } from '../store/index.ts';
 import { ALERTING_STATES } from './model.ts';
-import { enqueue, type MessageRenderer, type Outbox } from './outbox.ts';
+import { REPORTER_PHONE } from './contacts.ts';
+import type { MessageRenderer, Outbox } from './outbox.ts';
 import { iso } from './sql.ts';
 
 export const ALERT_STATES = ['new', 'acknowledged', 'following-up', 'closed'] as const;
@@ -196,8 +197,8 @@ export class AlertRaiser {
         returning (xmax = 0) as inserted`,
       );
       if (row?.inserted && hit.notify && hit.phone) {
-        await enqueue(tx, {
-          to: hit.phone,
+        await this.options.outbox.enqueue(tx, {
+          to: this.options.sealer.open(REPORTER_PHONE, hit.phone),
           text: this.options.render('seen', hit.language, {
             reference: hit.reference,
             time: hit.first.slice(0, 16).replace('T', ' '),

@@ -8,16 +8,18 @@
  * An appeal has a deadline. Overdue, it escalates; if the policy says so, the block is suspended to
  * tracked until decided (a regulator `track` and `unblock` of the same reasons, referenced to the
  * appeal), and restored under its original sources if upheld. Every ledger change commits with the
- * appeal's own change.
+ * appeal's own change. The appellant's contacts are sealed at rest (contacts.ts).
  */
 import { sql } from 'drizzle-orm';
 import { fullImei, parseEquipment, parseMsisdn } from '../identifiers/index.ts';
 import type { EntryDraft } from '../ledger/entry.ts';
 import type { Ledger } from '../ledger/ledger.ts';
+import type { Sealer } from '../privacy/seal.ts';
 import { type Executor, query } from '../store/index.ts';
 import type { CaseActor, Cases } from './cases.ts';
 import { CasesInputError } from './cases.ts';
-import { enqueue, type MessageRenderer, type Outbox } from './outbox.ts';
+import { APPELLANT_EMAIL, APPELLANT_NAME, APPELLANT_PHONE } from './contacts.ts';
+import type { MessageRenderer, Outbox } from './outbox.ts';
 import { newReference, normaliseReference } from './reference.ts';
 import { iso } from './sql.ts';
 
@@ -88,6 +90,8 @@ export interface AppealsOptions {
   readonly render: MessageRenderer;
   readonly outbox: Outbox;
   readonly publicUrl: string;
+  /** Seals the appellant's contacts at rest. */
+  readonly sealer: Sealer;
 }
 
 const APPEAL_COLUMNS = sql`a.id::text as id, a.reference, a.device_key as "deviceKey", a.imei,
@@ -100,9 +104,12 @@ const APPEAL_COLUMNS = sql`a.id::text as id, a.reference, a.device_key as "devic
    from appeal_reason r where r.appeal_id = a.id), '[]'::json) as reasons`;
 
 type Row = Omit<AppealRecord, 'reasons'> & { reasons: AppealReason[] | string };
-const toRecord = (row: Row): AppealRecord => ({
+const toRecord = (row: Row, sealer: Sealer): AppealRecord => ({
   ...row,
   reasons: typeof row.reasons === 'string' ? (JSON.parse(row.reasons) as AppealReason[]) : row.reasons,
+  appellantName: sealer.open(APPELLANT_NAME, row.appellantName),
+  appellantPhone: sealer.open(APPELLANT_PHONE, row.appellantPhone),
+  appellantEmail: sealer.open(APPELLANT_EMAIL, row.appellantEmail),
 });
 
 export class Appeals {
@@ -114,6 +121,10 @@ export class Appeals {
 
   private get db() {
     return this.ledger.db;
+  }
+
+  private get sealer() {
+    return this.options.sealer;
   }
 
   /** Files an appeal, or returns the open appeal for the same device. */
@@ -151,7 +162,7 @@ export class Appeals {
       this.db,
       sql`select ${APPEAL_COLUMNS} from appeal a where a.device_key = ${deviceKey} and a.state in ('open', 'escalated')`,
     );
-    if (open) return { record: toRecord(open), existing: true };
+    if (open) return { record: toRecord(open, this.sealer), existing: true };
 
     const active = await query<{
       status: 'blocked' | 'tracked';
@@ -185,7 +196,8 @@ export class Appeals {
         sql`insert into appeal (reference, device_key, imei, case_id, ground, statement, appellant_name, appellant_phone,
               appellant_email, language, channel, state, deadline)
             values (${reference}, ${deviceKey}, ${fullImei(deviceKey)}, (select id from case_report where reference = ${caseRef}),
-              ${input.ground}, ${statement}, ${input.appellantName?.trim() || null}, ${phone}, ${email}, ${language},
+              ${input.ground}, ${statement}, ${this.sealer.seal(APPELLANT_NAME, input.appellantName?.trim() || null)},
+              ${this.sealer.seal(APPELLANT_PHONE, phone)}, ${this.sealer.seal(APPELLANT_EMAIL, email)}, ${language},
               ${channel}, 'open', now() + make_interval(days => ${this.options.appealDays}))
             returning id::text as id`,
       );
@@ -194,7 +206,7 @@ export class Appeals {
           values (${row!.id}::uuid, ${reason.status}, ${reason.reason}, ${reason.source}) on conflict do nothing`);
       }
       if (phone) {
-        await enqueue(tx, {
+        await this.options.outbox.enqueue(tx, {
           to: phone,
           text: this.options.render('appeal-received', language, {
             reference,
@@ -216,7 +228,7 @@ export class Appeals {
       this.db,
       sql`select ${APPEAL_COLUMNS} from appeal a where a.reference = ${normalised}`,
     );
-    return row ? toRecord(row) : null;
+    return row ? toRecord(row, this.sealer) : null;
   }
 
   async list(filter: { state?: AppealState | 'pending'; limit?: number } = {}): Promise<AppealRecord[]> {
@@ -231,7 +243,7 @@ export class Appeals {
       sql`select ${APPEAL_COLUMNS} from appeal a where ${where}
           order by (a.state = 'escalated') desc, a.deadline limit ${Math.min(filter.limit ?? 100, 1000)}`,
     );
-    return rows.map(toRecord);
+    return rows.map((row) => toRecord(row, this.sealer));
   }
 
   /**
@@ -320,7 +332,7 @@ export class Appeals {
       await tx.execute(sql`update appeal set state = ${final}, decided_by = ${actor.name}, decided_at = now(),
           decision_note = ${note}, suspended = false, updated_at = now() where id = ${appeal.id}::uuid`);
       if (appeal.appellantPhone) {
-        await enqueue(tx, {
+        await this.options.outbox.enqueue(tx, {
           to: appeal.appellantPhone,
           text: this.options.render('appeal-decided', appeal.language, {
             reference: appeal.reference,

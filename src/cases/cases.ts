@@ -2,14 +2,17 @@
  * Theft and loss cases over the database: report, verify, act, read. Every state change of a case and
  * the ledger entries it causes commit in one transaction (the ledger's append transaction), with the
  * messages it sends queued in the outbox, so a crash leaves the case, the lists and the messages in
- * agreement. Rules of the life of a case are in model.ts; this file is its I/O.
+ * agreement. Rules of the life of a case are in model.ts; this file is its I/O. The reporter's contacts
+ * are sealed at rest (contacts.ts): sealed on write, opened into every CaseRecord.
  */
 import { sql } from 'drizzle-orm';
 import { fullImei, parseEquipment, parseMsisdn } from '../identifiers/index.ts';
 import type { EntryDraft } from '../ledger/entry.ts';
 import type { Ledger } from '../ledger/ledger.ts';
+import type { Sealer } from '../privacy/seal.ts';
 import { databaseError, type Executor, query } from '../store/index.ts';
 import { codeMatches, hashCode, MAX_CODE_ATTEMPTS, newCode } from './codes.ts';
+import { CODE_PHONE, LAST_MSISDN, REPORTER_EMAIL, REPORTER_NAME, REPORTER_PHONE } from './contacts.ts';
 import {
   type ActorKind,
   CASE_KINDS,
@@ -24,7 +27,7 @@ import {
   type LedgerEffect,
   transition,
 } from './model.ts';
-import { enqueue, type MessageKind, type MessageRenderer, type Outbox } from './outbox.ts';
+import type { MessageKind, MessageRenderer, Outbox } from './outbox.ts';
 import { newReference, normaliseReference } from './reference.ts';
 import { iso } from './sql.ts';
 
@@ -163,6 +166,8 @@ export interface CasesOptions {
   readonly outbox: Outbox;
   /** Base URL of the portal, for links in messages. */
   readonly publicUrl: string;
+  /** Seals the reporter's contacts at rest. */
+  readonly sealer: Sealer;
 }
 
 const CASE_COLUMNS = sql`c.id::text as id, c.reference, c.kind, c.state, c.mode, c.brand, c.model,
@@ -177,9 +182,16 @@ const CASE_COLUMNS = sql`c.id::text as id, c.reference, c.kind, c.state, c.mode,
 
 type CaseRow = Omit<CaseRecord, 'devices'> & { devices: CaseDevice[] | string };
 
-function toRecord(row: CaseRow): CaseRecord {
+function toRecord(row: CaseRow, sealer: Sealer): CaseRecord {
   const devices = typeof row.devices === 'string' ? (JSON.parse(row.devices) as CaseDevice[]) : row.devices;
-  return { ...row, devices };
+  return {
+    ...row,
+    devices,
+    reporterName: sealer.open(REPORTER_NAME, row.reporterName),
+    reporterPhone: sealer.open(REPORTER_PHONE, row.reporterPhone),
+    reporterEmail: sealer.open(REPORTER_EMAIL, row.reporterEmail),
+    lastMsisdn: sealer.open(LAST_MSISDN, row.lastMsisdn),
+  };
 }
 
 const text = (
@@ -201,6 +213,14 @@ export class Cases {
 
   private get db() {
     return this.ledger.db;
+  }
+
+  private get sealer() {
+    return this.options.sealer;
+  }
+
+  private record(row: CaseRow): CaseRecord {
+    return toRecord(row, this.sealer);
   }
 
   /** Parses a report; throws CasesInputError naming every bad field. */
@@ -304,9 +324,10 @@ export class Cases {
           incident_place, region, police_report_number, police_unit, reporter_name, reporter_phone,
           reporter_email, language, notify_owner, channel, source, entered_by, organisation)
         values (${reference}, ${report.kind}, ${state}, ${report.mode}, ${report.brand}, ${report.model},
-          ${report.lastMsisdn}, ${report.incidentAt}, ${report.incidentPlace}, ${report.region},
-          ${report.policeReportNumber}, ${policeUnit}, ${report.reporterName}, ${report.reporterPhone},
-          ${report.reporterEmail}, ${report.language}, ${report.notifyOwner}, ${channel}, ${source},
+          ${this.sealer.seal(LAST_MSISDN, report.lastMsisdn)}, ${report.incidentAt}, ${report.incidentPlace},
+          ${report.region}, ${report.policeReportNumber}, ${policeUnit},
+          ${this.sealer.seal(REPORTER_NAME, report.reporterName)}, ${this.sealer.seal(REPORTER_PHONE, report.reporterPhone)},
+          ${this.sealer.seal(REPORTER_EMAIL, report.reporterEmail)}, ${report.language}, ${report.notifyOwner}, ${channel}, ${source},
           ${actor.name}, ${organisation?.id ?? null})
         returning id::text as id`,
       );
@@ -443,7 +464,7 @@ export class Cases {
     const kind = kinds[state];
     if (!kind) return;
     const link = `${this.options.publicUrl}/cases/${reference}`;
-    await enqueue(tx, {
+    await this.options.outbox.enqueue(tx, {
       to: phone,
       text: this.options.render(kind, language, { reference, link }),
       kind,
@@ -456,10 +477,10 @@ export class Cases {
     const expires = new Date(Date.now() + this.options.verificationMinutes * 60_000).toISOString();
     await tx.execute(sql`
       insert into verification_code (case_id, code_hash, phone, expires_at)
-      values (${id}::uuid, ${hashCode(id, code)}, ${phone}, ${expires})
+      values (${id}::uuid, ${hashCode(id, code)}, ${this.sealer.seal(CODE_PHONE, phone)}, ${expires})
       on conflict (case_id) do update set code_hash = excluded.code_hash, phone = excluded.phone,
         expires_at = excluded.expires_at, attempts = 0, created_at = now()`);
-    await enqueue(tx, {
+    await this.options.outbox.enqueue(tx, {
       to: phone,
       text: this.options.render('verification', language, {
         code,
@@ -499,7 +520,8 @@ export class Cases {
   ): Promise<{ outcome: CodeOutcome; record?: CaseRecord }> {
     const record = await this.get(reference);
     if (!record) return { outcome: 'unknown-case' };
-    if (phone !== undefined && record.reporterPhone !== phone) return { outcome: 'unknown-case' };
+    if (phone !== undefined && !this.sealer.matches(REPORTER_PHONE, record.reporterPhone, phone))
+      return { outcome: 'unknown-case' };
     const [row] = await query<{ codeHash: string; expired: boolean; attempts: number }>(
       this.db,
       sql`select code_hash as "codeHash", expires_at < now() as expired, attempts
@@ -596,7 +618,7 @@ export class Cases {
       this.db,
       sql`select ${CASE_COLUMNS} from case_report c where c.reference = ${normalised}`,
     );
-    return row ? toRecord(row) : null;
+    return row ? this.record(row) : null;
   }
 
   /** The open case covering any of these device keys. */
@@ -608,7 +630,7 @@ export class Cases {
             select case_id from case_device where open and device_key = any(${sql.param([...deviceKeys])}::text[]))
           order by c.created_at limit 1`,
     );
-    return row ? toRecord(row) : null;
+    return row ? this.record(row) : null;
   }
 
   async publicView(reference: string): Promise<PublicCaseView | null> {
@@ -658,7 +680,7 @@ export class Cases {
       sql`select ${CASE_COLUMNS} from case_report c where ${sql.join(conditions, sql` and `)}
           order by c.updated_at desc limit ${Math.min(filter.limit ?? 50, 500)} offset ${filter.offset ?? 0}`,
     );
-    return rows.map(toRecord);
+    return rows.map((row) => this.record(row));
   }
 
   /** Regions that a police unit covers: the choices of the report form. */

@@ -16,7 +16,7 @@ export interface CaseDeskOptions {
   readonly suspendOverdueAppeals: boolean;
   /** Base URL of the portal, for links in messages (a function when known only after listening). */
   readonly publicUrl: string | (() => string);
-  /** Seals personal data at rest (src/privacy/seal.ts): alerts' IMSI and MSISDN. */
+  /** Seals personal data at rest (src/privacy/seal.ts): contacts, alerts' IMSI and MSISDN. */
   readonly sealer: Sealer;
   readonly render?: MessageRenderer;
   readonly alertIntervalMs?: number;
@@ -36,13 +36,14 @@ export class CaseDesk {
     const render: MessageRenderer =
       options.render ?? ((kind, language, params) => notification(kind, language, params));
     this.sealer = options.sealer;
-    this.outbox = new Outbox(ledger.db);
+    this.outbox = new Outbox(ledger.db, options.sealer);
     const url = options.publicUrl;
     const publicUrl = typeof url === 'function' ? url : () => url;
     this.cases = new Cases(ledger, {
       verificationMinutes: options.verificationMinutes,
       render,
       outbox: this.outbox,
+      sealer: options.sealer,
       get publicUrl() {
         return publicUrl();
       },
@@ -53,6 +54,7 @@ export class CaseDesk {
       suspendOverdue: options.suspendOverdueAppeals,
       render,
       outbox: this.outbox,
+      sealer: options.sealer,
       get publicUrl() {
         return publicUrl();
       },

@@ -3,13 +3,25 @@
  * document — the case and its history, its devices, the police alerts on those devices, the appeals
  * filed with the reporter's phone or e-mail (or on the case), and the sightings of its devices. The
  * export is itself a staff read of personal data, so it is written to the access log before it is given.
+ * Every value sealed at rest (seal.ts) is given opened: the subject receives their data, not ciphertext.
  */
-import { and, asc, desc, eq, inArray, isNotNull, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, or } from 'drizzle-orm';
 import { recordRead } from '../accounts/access-log.ts';
+import {
+  APPELLANT_EMAIL,
+  APPELLANT_NAME,
+  APPELLANT_PHONE,
+  LAST_MSISDN,
+  REPORTER_EMAIL,
+  REPORTER_NAME,
+  REPORTER_PHONE,
+} from '../cases/contacts.ts';
 import { normaliseReference } from '../cases/reference.ts';
 import { alert, appeal, caseDevice, caseEvent, caseReport } from '../cases/schema.ts';
 import { sighting } from '../check/schema.ts';
 import type { Database } from '../store/index.ts';
+import { IMSI_FIELD, MSISDN_FIELD } from './columns.ts';
+import type { Sealer } from './seal.ts';
 
 /** Sightings in one export at most; `sightingsTruncated` says when there were more. */
 export const EXPORT_SIGHTINGS_LIMIT = 10_000;
@@ -49,13 +61,80 @@ export function parseCaseReference(text: string): string {
   return reference;
 }
 
+/** Appeals read at a time when looking for the reporter's contact among them (it is sealed, so opened). */
+const APPEAL_SCAN_BATCH = 1000;
+
+type AppealRow = typeof appeal.$inferSelect;
+
+function openAppeal(sealer: Sealer, row: AppealRow): AppealRow {
+  return {
+    ...row,
+    appellantName: sealer.open(APPELLANT_NAME, row.appellantName),
+    appellantPhone: sealer.open(APPELLANT_PHONE, row.appellantPhone),
+    appellantEmail: sealer.open(APPELLANT_EMAIL, row.appellantEmail),
+  };
+}
+
+/** The SIM numbers of a sighting or an alert, opened. */
+function openSim<T extends { imsi: string | null; msisdn: string | null }>(sealer: Sealer, row: T): T {
+  return { ...row, imsi: sealer.open(IMSI_FIELD, row.imsi), msisdn: sealer.open(MSISDN_FIELD, row.msisdn) };
+}
+
+/**
+ * Appeals on the case, or filed with the reporter's phone or e-mail. The contacts are sealed with random
+ * nonces, so the database cannot compare them: every appeal that has a contact is opened, in batches.
+ */
+async function appealsOf(
+  db: Database,
+  sealer: Sealer,
+  caseId: string,
+  phone: string | null,
+  email: string | null,
+): Promise<AppealRow[]> {
+  const found: AppealRow[] = [];
+  let after = '';
+  for (;;) {
+    const rows = await db
+      .select()
+      .from(appeal)
+      .where(
+        and(
+          gt(appeal.reference, after),
+          or(eq(appeal.caseId, caseId), isNotNull(appeal.appellantPhone), isNotNull(appeal.appellantEmail)),
+        ),
+      )
+      .orderBy(asc(appeal.reference))
+      .limit(APPEAL_SCAN_BATCH);
+    for (const row of rows) {
+      const opened = openAppeal(sealer, row);
+      if (
+        row.caseId === caseId ||
+        (phone !== null && opened.appellantPhone === phone) ||
+        (email !== null && opened.appellantEmail === email)
+      )
+        found.push(opened);
+    }
+    if (rows.length < APPEAL_SCAN_BATCH) break;
+    after = rows[rows.length - 1]!.reference;
+  }
+  return found.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+}
+
 export async function exportSubject(
   db: Database,
+  sealer: Sealer,
   reference: string,
   reader: ExportReader,
 ): Promise<SubjectExport> {
-  const [record] = await db.select().from(caseReport).where(eq(caseReport.reference, reference));
-  if (!record) throw new SubjectNotFoundError(reference);
+  const [stored] = await db.select().from(caseReport).where(eq(caseReport.reference, reference));
+  if (!stored) throw new SubjectNotFoundError(reference);
+  const record = {
+    ...stored,
+    reporterName: sealer.open(REPORTER_NAME, stored.reporterName),
+    reporterPhone: sealer.open(REPORTER_PHONE, stored.reporterPhone),
+    reporterEmail: sealer.open(REPORTER_EMAIL, stored.reporterEmail),
+    lastMsisdn: sealer.open(LAST_MSISDN, stored.lastMsisdn),
+  };
   const events = await db
     .select()
     .from(caseEvent)
@@ -66,14 +145,7 @@ export async function exportSubject(
   const alerts = keys.length
     ? await db.select().from(alert).where(inArray(alert.deviceKey, keys)).orderBy(asc(alert.firstSeenAt))
     : [];
-  const sameReporter: SQL[] = [eq(appeal.caseId, record.id)];
-  if (record.reporterPhone) sameReporter.push(eq(appeal.appellantPhone, record.reporterPhone));
-  if (record.reporterEmail) sameReporter.push(eq(appeal.appellantEmail, record.reporterEmail));
-  const appeals = await db
-    .select()
-    .from(appeal)
-    .where(or(...sameReporter))
-    .orderBy(asc(appeal.createdAt));
+  const appeals = await appealsOf(db, sealer, record.id, record.reporterPhone, record.reporterEmail);
   const sightings = keys.length
     ? await db
         .select()
@@ -93,9 +165,9 @@ export async function exportSubject(
     case: record,
     events,
     devices,
-    alerts,
+    alerts: alerts.map((a) => openSim(sealer, a)),
     appeals,
-    sightings: sightings.slice(0, EXPORT_SIGHTINGS_LIMIT),
+    sightings: sightings.slice(0, EXPORT_SIGHTINGS_LIMIT).map((s) => openSim(sealer, s)),
     sightingsTruncated: sightings.length > EXPORT_SIGHTINGS_LIMIT,
   };
 }

@@ -126,9 +126,11 @@ export function privacyCommands(program: Command): void {
     .action(async (text: string, options: { config?: string; why: string }) => {
       const reference = parseCaseReference(text);
       if (!options.why.trim()) throw new RangeError('--why: give the purpose of the export');
-      await withStore(options.config, async (store) => {
+      await withStore(options.config, async (store, config) => {
         try {
-          const exported = await exportSubject(store.db, reference, {
+          // Sealed values are given opened, with the registry's key (privacy.key_file).
+          const sealer = await openSealer(store.db, config.privacy);
+          const exported = await exportSubject(store.db, sealer, reference, {
             actor: `cli:${os.userInfo().username}`,
             role: 'admin',
             organisation: null,

@@ -2,9 +2,10 @@
  * The registry behind the SMS commands: KYM answered from the check index (like the portal, never
  * recorded as a sighting: someone asking about a phone is not a network using it), reports, codes,
  * case and appeal status and appeals through the cases part. A case or appeal is only ever
- * described to the number that filed it.
+ * described to the number that filed it (the contacts are sealed at rest; the records hold them opened).
  */
 
+import { APPELLANT_PHONE, REPORTER_PHONE } from '../../cases/contacts.ts';
 import type { CaseDesk } from '../../cases/index.ts';
 import { CasesInputError } from '../../cases/index.ts';
 import { check } from '../../check/check.ts';
@@ -64,9 +65,11 @@ export function registryActions(deps: { checks: CheckService; db: Database; desk
       const number = digits(from);
       const record = await desk.cases.get(reference);
       if (record)
-        return record.reporterPhone === number ? { reference: record.reference, state: record.state } : null;
+        return desk.sealer.matches(REPORTER_PHONE, record.reporterPhone, number)
+          ? { reference: record.reference, state: record.state }
+          : null;
       const appeal = await desk.appeals.get(reference);
-      if (appeal && appeal.appellantPhone === number)
+      if (appeal && desk.sealer.matches(APPELLANT_PHONE, appeal.appellantPhone, number))
         return { reference: appeal.reference, state: appeal.state };
       return null;
     },
