@@ -1,0 +1,200 @@
+/**
+ * IMSIs sealed at rest in the analytics stores (src/analytics/subscriber-seal.ts), on a real DuckDB
+ * data directory (database file, write-ahead log, Parquet partitions) and on PostgreSQL: a planted IMSI
+ * is not in any file's bytes nor in any table, while the same import without a key shows it (so the
+ * search can find what it looks for); a store in clear, or sealed under another key, is refused.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DuckDbEngine } from '../../src/analytics/engines/duckdb.ts';
+import type { AnalyticsEngine, OperatorRow } from '../../src/analytics/engines/engine.ts';
+import { PostgresEngine } from '../../src/analytics/engines/postgres.ts';
+import { AnalyticsSealingError } from '../../src/analytics/engines/sealing.ts';
+import { normaliseImei } from '../../src/analytics/normalise.ts';
+import { EMPTY_REFERENCE } from '../../src/analytics/reference.ts';
+import { ImsiSealer } from '../../src/analytics/subscriber-seal.ts';
+import { createTestStore } from '../support/stores.ts';
+
+const PLANTED = '639027716493825';
+const PAIRED = '639029983412076';
+const IMEI = '35209900176148';
+
+function rows(): OperatorRow[] {
+  const out: OperatorRow[] = [];
+  for (let i = 0; i < 400; i++) {
+    const imei = i === 0 ? IMEI : `3520990${String(i).padStart(7, '0')}`;
+    out.push({
+      date: `2026-03-${String(1 + (i % 28)).padStart(2, '0')}`,
+      imei,
+      imeiNorm: normaliseImei(imei),
+      imsi: i === 0 ? PLANTED : `63902${String(100000 + i).padStart(10, '0')}`,
+      msisdn: `2547${String(i).padStart(8, '0')}`,
+      ratMask: 1,
+      time: i < 50 ? '10:15:00' : null,
+      cell: i < 50 ? 'cell-1' : null,
+      lat: i < 50 ? 1.5 : null,
+      lon: i < 50 ? 36.8 : null,
+    });
+  }
+  return out;
+}
+
+const META = {
+  importId: 'a'.repeat(64),
+  operator: 'alpha',
+  fileName: 'alpha_20260301_20260328.csv',
+  startDate: '2026-03-01',
+  endDate: '2026-03-28',
+};
+
+async function fill(engine: AnalyticsEngine): Promise<void> {
+  await engine.importOperatorRows(META, rows());
+  await engine.loadReference({
+    ...EMPTY_REFERENCE,
+    subscribers: [{ uid: 'U1', imsi: PLANTED }],
+    pairing: [{ imeiNorm: IMEI, imsi: PAIRED, msisdn: '254700000001' }],
+  });
+}
+
+function filesUnder(directory: string): string[] {
+  return readdirSync(directory, { recursive: true, encoding: 'utf8' })
+    .map((name) => path.join(directory, name))
+    .filter((file) => statSync(file).isFile());
+}
+
+/** The planted IMSIs' digits, as text or as any integer encoding, found in a file's bytes. */
+function plantedIn(file: string): string[] {
+  const bytes = readFileSync(file);
+  return [PLANTED, PAIRED, PLANTED.slice(5), PAIRED.slice(5)].filter((needle) => bytes.includes(needle));
+}
+
+/** Every IMSI column of every table and Parquet partition, read back by a DuckDB that has no key. */
+async function imsisStored(directory: string): Promise<string[]> {
+  const instance = await DuckDBInstance.create(path.join(directory, 'analytics.duckdb'));
+  const connection = await instance.connect();
+  try {
+    const read = async (text: string) =>
+      (await connection.runAndReadAll(text)).getRowObjects().map((r) => String(r.imsi));
+    return [
+      ...(await read('select imsi from monthly_triplet')),
+      ...(await read('select imsi from timed_sighting')),
+      ...(await read('select imsi from ref_subscribers')),
+      ...(await read('select imsi from ref_pairing')),
+      ...(await read(
+        `select imsi from read_parquet('${directory}/triplets/*/*.parquet') where imsi is not null`,
+      )),
+    ];
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+const temporary: string[] = [];
+afterAll(() => {
+  for (const directory of temporary) rmSync(directory, { recursive: true, force: true });
+});
+const dataDir = () => {
+  const directory = mkdtempSync(path.join(os.tmpdir(), 'openceir-imsi-'));
+  temporary.push(directory);
+  return directory;
+};
+
+describe('IMSIs at rest on a DuckDB data directory', () => {
+  const sealer = ImsiSealer.fromPrivacyKey(Buffer.alloc(32, 3));
+
+  it('without a key the planted IMSIs are on disk (the search finds them)', async () => {
+    const directory = dataDir();
+    const engine = await DuckDbEngine.open(directory);
+    await fill(engine);
+    await engine.close();
+    const stored = await imsisStored(directory);
+    expect(stored).toContain(PLANTED);
+    expect(stored).toContain(PAIRED);
+    expect(filesUnder(directory).flatMap(plantedIn).length).toBeGreaterThan(0);
+  });
+
+  it('with the key no file holds them and every stored IMSI is sealed, network prefix kept', async () => {
+    const directory = dataDir();
+    const engine = await DuckDbEngine.open(directory, { imsiSealer: sealer });
+    await fill(engine);
+    // The subscriber's triplet joins its sealed subscribers-list entry without opening anything.
+    const joined = await engine.query(
+      'select count(*) as n from monthly_triplet t join ref_subscribers s on s.imsi = t.imsi',
+    );
+    expect(joined[0]!.n).toBe('1');
+    await engine.close();
+
+    const files = filesUnder(directory);
+    expect(files.some((f) => f.endsWith('.parquet'))).toBe(true);
+    expect(files.flatMap((file) => plantedIn(file).map((needle) => `${file}: ${needle}`))).toEqual([]);
+    const stored = await imsisStored(directory);
+    expect(stored.length).toBeGreaterThan(400);
+    expect(stored).not.toContain(PLANTED);
+    expect(stored).not.toContain(PAIRED);
+    expect(stored).toContain(sealer.seal(PLANTED));
+    expect(stored).toContain(sealer.seal(PAIRED));
+    expect(stored.every((imsi) => imsi.length === 15 && imsi.startsWith('63902'))).toBe(true);
+  });
+
+  it('refuses a store in clear, one under another key, and a sealed one without a key', async () => {
+    const clear = dataDir();
+    const first = await DuckDbEngine.open(clear);
+    await fill(first);
+    await first.close();
+    const sealedOpen = await DuckDbEngine.open(clear, { imsiSealer: sealer });
+    await expect(
+      sealedOpen.importOperatorRows({ ...META, importId: 'b'.repeat(64) }, rows()),
+    ).rejects.toThrow(/holds IMSIs in clear.*import the operator files again/);
+    await sealedOpen.close();
+
+    const sealed = dataDir();
+    const second = await DuckDbEngine.open(sealed, { imsiSealer: sealer });
+    await fill(second);
+    await second.close();
+    const otherKey = await DuckDbEngine.open(sealed, {
+      imsiSealer: ImsiSealer.fromPrivacyKey(Buffer.alloc(32, 4)),
+    });
+    await expect(otherKey.loadReference(EMPTY_REFERENCE)).rejects.toThrow(AnalyticsSealingError);
+    await expect(otherKey.loadReference(EMPTY_REFERENCE)).rejects.toThrow(/set privacy.key_file to the key/);
+    await otherKey.close();
+    const noKey = await DuckDbEngine.open(sealed);
+    await expect(noKey.importOperatorRows({ ...META, importId: 'c'.repeat(64) }, rows())).rejects.toThrow(
+      new RegExp(`sealed under privacy key ${sealer.keyId}`),
+    );
+    await noKey.close();
+  });
+});
+
+describe('IMSIs at rest on PostgreSQL', () => {
+  it('no analytics table holds the planted IMSIs; the sealed ones join', async () => {
+    const store = await createTestStore('postgres');
+    try {
+      const sealer = ImsiSealer.fromPrivacyKey(Buffer.alloc(32, 5));
+      const engine = new PostgresEngine(store.store, { imsiSealer: sealer });
+      await fill(engine);
+      const stored = [
+        ...(await engine.query('select imsi from monthly_triplet')),
+        ...(await engine.query('select imsi from timed_sighting')),
+        ...(await engine.query('select imsi from ref_subscribers')),
+        ...(await engine.query('select imsi from ref_pairing')),
+      ].map((r) => String(r.imsi));
+      expect(stored.length).toBeGreaterThan(400);
+      expect(stored).not.toContain(PLANTED);
+      expect(stored).not.toContain(PAIRED);
+      expect(stored).toContain(sealer.seal(PLANTED));
+      const joined = await engine.query(
+        'select count(*) as n from monthly_triplet t join ref_subscribers s on s.imsi = t.imsi',
+      );
+      expect(joined[0]!.n).toBe('1');
+      expect(await engine.query('select what, key_id from analytics_sealing')).toEqual([
+        { what: 'imsi', key_id: sealer.keyId },
+      ]);
+    } finally {
+      await store.dispose();
+    }
+  });
+});
