@@ -12,7 +12,7 @@ import {
   queryAccessLog,
   recordRead,
 } from './access-log.ts';
-import { newApiKey, parseApiKey, secretHash } from './api-keys.ts';
+import { isFingerprint, newApiKey, parseApiKey, secretHash } from './api-keys.ts';
 import {
   AccountError,
   isOrganisationKind,
@@ -74,7 +74,12 @@ export interface ApiKeyInfo {
   readonly createdAt: Date;
   readonly revokedAt: Date | null;
   readonly lastUsedAt: Date | null;
+  /** SHA-256 fingerprint of the client certificate the key is bound to (RFC 8705 §3); null: none. */
+  readonly clientCertSha256: string | null;
 }
+
+/** A valid key presented without the client certificate it is bound to. */
+export const CERTIFICATE_REQUIRED = 'certificate-required';
 
 export interface NewOrganisation {
   readonly id: string;
@@ -99,6 +104,11 @@ const tokenHash = (token: string) => createHash('sha256').update(token).digest('
 
 type OrganisationRow = typeof organisation.$inferSelect;
 type UserRow = typeof staffUser.$inferSelect;
+
+function checkFingerprint(fingerprint: string | null): void {
+  if (fingerprint !== null && !isFingerprint(fingerprint))
+    throw new AccountError('client-cert', 'a certificate fingerprint is SHA-256 as AB:CD:… (32 bytes)');
+}
 
 function toOrganisation(row: OrganisationRow): Organisation {
   return {
@@ -365,26 +375,68 @@ export class Accounts {
 
   // API keys
 
-  /** A new key for an organisation's system; the returned `key` is shown once and never stored. */
+  /**
+   * A new key for an organisation's system; the returned `key` is shown once and never stored. With a
+   * client certificate fingerprint the key is bound to it (see `bindApiKey`).
+   */
   async createApiKey(
     organisationId: string,
     role: string,
     label: string,
+    clientCertSha256: string | null = null,
   ): Promise<{ id: string; key: string }> {
     if (!isRole(role))
       throw new AccountError('role', 'the role is police, operator, regulator, auditor, follower or peer');
     if (!label.trim()) throw new AccountError('label', 'a label says which system holds the key');
+    checkFingerprint(clientCertSha256);
     const org = await this.organisationFor(role, organisationId);
     if (!org) throw new AccountError('organisation', 'an API key belongs to an organisation');
     const created = newApiKey();
-    await this.db.insert(apiKey).values({
-      id: created.id,
-      secretHash: secretHash(created.secret),
-      organisationId: org.id,
-      role,
-      label: label.trim(),
-    });
+    try {
+      await this.db.insert(apiKey).values({
+        id: created.id,
+        secretHash: secretHash(created.secret),
+        organisationId: org.id,
+        role,
+        label: label.trim(),
+        clientCertSha256,
+      });
+    } catch (error) {
+      throw await this.certificateTaken(error, clientCertSha256);
+    }
     return { id: created.id, key: created.key };
+  }
+
+  /**
+   * Binds an active key to a client certificate (RFC 8705 §3, sender-constrained): from then on the
+   * certificate alone, verified by `tls.client_ca_file`, acts as the key, and the key presented without
+   * it is refused. null unbinds. False when there is no such active key.
+   */
+  async bindApiKey(id: string, clientCertSha256: string | null): Promise<boolean> {
+    checkFingerprint(clientCertSha256);
+    try {
+      const rows = await this.db
+        .update(apiKey)
+        .set({ clientCertSha256 })
+        .where(and(eq(apiKey.id, id.replace(/^ok_/, '')), isNull(apiKey.revokedAt)))
+        .returning({ id: apiKey.id });
+      return rows.length > 0;
+    } catch (error) {
+      throw await this.certificateTaken(error, clientCertSha256);
+    }
+  }
+
+  /** The refusal for a certificate already bound to another active key (the unique index). */
+  private async certificateTaken(error: unknown, fingerprint: string | null): Promise<Error> {
+    if (databaseError(error).code !== '23505' || !fingerprint) return error as Error;
+    const [holder] = await this.db
+      .select({ id: apiKey.id })
+      .from(apiKey)
+      .where(and(eq(apiKey.clientCertSha256, fingerprint), isNull(apiKey.revokedAt)));
+    return new AccountError(
+      'client-cert',
+      `the certificate is already bound to the active key ok_${holder?.id ?? '?'}: one certificate, one key`,
+    );
   }
 
   async apiKeys(): Promise<ApiKeyInfo[]> {
@@ -395,8 +447,15 @@ export class Accounts {
     return rows.map(({ secretHash: _, ...row }) => ({ ...row, role: row.role as Role }));
   }
 
-  /** The principal of a valid, unrevoked key, or null. */
-  async verifyApiKey(text: string): Promise<Staff | null> {
+  /**
+   * The principal of a valid, unrevoked key, or null. A key bound to a client certificate is valid only
+   * with that certificate (`clientCert`: the fingerprint of the verified certificate the request came
+   * with); without it the answer is CERTIFICATE_REQUIRED, so a stolen key alone is useless.
+   */
+  async verifyApiKey(
+    text: string,
+    clientCert: string | null = null,
+  ): Promise<Staff | null | typeof CERTIFICATE_REQUIRED> {
     const parsed = parseApiKey(text);
     if (!parsed) return null;
     const [found] = await this.db
@@ -406,7 +465,26 @@ export class Accounts {
       .where(and(eq(apiKey.id, parsed.id), isNull(apiKey.revokedAt)));
     // Both hashes are hex of the same length; the id lookup already told whether the key exists.
     if (!found || found.key.secretHash !== secretHash(parsed.secret)) return null;
-    await this.db.update(apiKey).set({ lastUsedAt: this.now() }).where(eq(apiKey.id, parsed.id));
+    if (found.key.clientCertSha256 !== null && found.key.clientCertSha256 !== clientCert)
+      return CERTIFICATE_REQUIRED;
+    return this.keyPrincipal(found);
+  }
+
+  /** The principal of the active key bound to a verified client certificate, or null. */
+  async apiKeyForCertificate(fingerprint: string): Promise<Staff | null> {
+    const [found] = await this.db
+      .select({ key: apiKey, org: organisation })
+      .from(apiKey)
+      .innerJoin(organisation, eq(organisation.id, apiKey.organisationId))
+      .where(and(eq(apiKey.clientCertSha256, fingerprint), isNull(apiKey.revokedAt)));
+    return found ? this.keyPrincipal(found) : null;
+  }
+
+  private async keyPrincipal(found: {
+    key: typeof apiKey.$inferSelect;
+    org: OrganisationRow;
+  }): Promise<Staff> {
+    await this.db.update(apiKey).set({ lastUsedAt: this.now() }).where(eq(apiKey.id, found.key.id));
     return {
       userId: `api-key:${found.key.id}`,
       username: `api-key:${found.key.id}`,

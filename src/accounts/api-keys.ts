@@ -3,7 +3,7 @@
  * the secret is shown once and only its SHA-256 is kept. A 256-bit random secret cannot be guessed,
  * so a fast hash is enough here (a slow one would only slow every API call).
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, X509Certificate } from 'node:crypto';
 
 const PREFIX = 'ok_';
 const FORMAT = /^ok_([0-9a-f]{16})\.([A-Za-z0-9_-]{43})$/;
@@ -33,4 +33,23 @@ export function looksLikeApiKey(text: string): boolean {
 
 export function secretHash(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
+}
+
+/** A certificate's SHA-256 fingerprint as openssl and Node print it: `AB:CD:…` (32 bytes). */
+const FINGERPRINT = /^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/;
+
+/**
+ * The SHA-256 fingerprint of a PEM certificate (RFC 8705 §3.1 binds a token to this hash of the DER),
+ * or null when the text holds no certificate.
+ */
+export function certificateFingerprint(pem: string | Buffer): string | null {
+  try {
+    return new X509Certificate(pem).fingerprint256;
+  } catch {
+    return null;
+  }
+}
+
+export function isFingerprint(text: string): boolean {
+  return FINGERPRINT.test(text);
 }

@@ -11,14 +11,20 @@
  * `peer`: a peer registry), never on `admin`.
  * The principal is `request.staff`. Who calls each route, and why: permissions.ts.
  *
+ * Over HTTPS with `tls.client_ca_file`, a client certificate that CA verified is a credential too:
+ * without an Authorization header it acts as the API key bound to it (RFC 8705 §3), and a key bound to
+ * a certificate is refused without it. Certificates alone never open the console, nor a request a
+ * browser sends for another site (Origin): a browser presents certificates on its own, like cookies.
+ *
  * Console forms are protected against cross-site requests by a token derived from the session
  * (OWASP CSRF cheat sheet, "signed double submit"): HMAC-SHA256 keyed by the session token, which
  * only the browser holding the HttpOnly cookie and the server know. Bearer requests need none: a
  * browser never adds an Authorization header on its own.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { TLSSocket } from 'node:tls';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Accounts } from '../accounts/accounts.ts';
+import { type Accounts, CERTIFICATE_REQUIRED } from '../accounts/accounts.ts';
 import { looksLikeApiKey } from '../accounts/api-keys.ts';
 import { ADMIN_PRINCIPAL, API_KEY_ROLES, isRole, type Role, type Staff } from '../accounts/model.ts';
 import { cookieValue } from './portal/language.ts';
@@ -54,6 +60,24 @@ const declaredByApp = new WeakMap<FastifyInstance, DeclaredRoute[]>();
 /** Every route of an app with its access, in the order registered (HEAD routes included). */
 export function declaredRoutes(app: FastifyInstance): readonly DeclaredRoute[] {
   return declaredByApp.get(app) ?? [];
+}
+
+/** The verified client certificate's fingerprint per connection: read once, not per request. */
+const clientCerts = new WeakMap<object, string | null>();
+
+/**
+ * The SHA-256 fingerprint of the client certificate this request's TLS connection presented and the
+ * configured client CAs verified; null over plain HTTP, without a certificate, or with one they did not sign.
+ */
+export function verifiedClientCert(request: FastifyRequest): string | null {
+  const socket = request.raw.socket as Partial<TLSSocket> | undefined;
+  if (!socket?.encrypted) return null;
+  let fingerprint = clientCerts.get(socket);
+  if (fingerprint === undefined) {
+    fingerprint = socket.authorized ? socket.getPeerCertificate?.()?.fingerprint256 || null : null;
+    clientCerts.set(socket, fingerprint);
+  }
+  return fingerprint;
 }
 
 /** Session tokens of the requests that came with a valid session, for CSRF tokens (never logged). */
@@ -153,13 +177,24 @@ export function installAccessControl(
     for (const method of [route.method].flat()) declared.push({ method, url: route.url, access });
   });
 
-  /** The principal the request's credentials prove; `invalid` for a bearer key that is not valid. */
-  async function identify(request: FastifyRequest): Promise<Staff | null | 'invalid'> {
+  /**
+   * The principal the request's credentials prove; `invalid` for a bearer key that is not valid,
+   * CERTIFICATE_REQUIRED for a valid key without the client certificate it is bound to.
+   */
+  async function identify(
+    request: FastifyRequest,
+  ): Promise<Staff | null | 'invalid' | typeof CERTIFICATE_REQUIRED> {
     const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
     if (bearer) {
       if (keyMatches(bearer, adminApiKey)) return ADMIN_PRINCIPAL;
-      if (accounts && looksLikeApiKey(bearer)) return (await accounts.verifyApiKey(bearer)) ?? 'invalid';
+      if (accounts && looksLikeApiKey(bearer))
+        return (await accounts.verifyApiKey(bearer, verifiedClientCert(request))) ?? 'invalid';
       return 'invalid';
+    }
+    const certificate = accounts ? verifiedClientCert(request) : null;
+    if (certificate && accounts && !isConsolePath(request.url) && !request.headers.origin) {
+      const staff = await accounts.apiKeyForCertificate(certificate);
+      if (staff) return staff;
     }
     const token = sessionTokenOf(request);
     if (!token || !accounts) return null;
@@ -174,8 +209,22 @@ export function installAccessControl(
     // Public API routes skip the lookup; console pages want to know who is there even when public.
     if (access === 'public' && !onConsole) return;
     const found = await identify(request);
-    request.staff = found === 'invalid' ? null : found;
+    request.staff = found === 'invalid' || found === CERTIFICATE_REQUIRED ? null : found;
     if (access === 'public') return;
+    if (found === CERTIFICATE_REQUIRED) {
+      // RFC 8705 §3: a certificate-bound credential without its certificate is an invalid token.
+      return reply
+        .header('www-authenticate', 'Bearer realm="openceir", error="invalid_token"')
+        .code(401)
+        .type(PROBLEM_CONTENT_TYPE)
+        .send({
+          title: 'Unauthorized',
+          status: 401,
+          detail:
+            'the API key is bound to a client certificate: present that certificate over HTTPS (mutual TLS) with the key, or without it',
+          cause: 'CLIENT_CERTIFICATE_REQUIRED',
+        });
+    }
     if (!request.staff) {
       if (onConsole && !request.headers.authorization) {
         const next = request.method === 'GET' ? `?next=${encodeURIComponent(request.url)}` : '';

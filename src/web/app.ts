@@ -59,6 +59,11 @@ export interface BaseContext {
   readonly adminApiKey: string;
   /** Staff accounts: sessions and API keys besides the admin key; absent, only the admin key is accepted. */
   readonly accounts?: Accounts;
+  /**
+   * HTTPS (`tls.*` settings). With `clientCa` the listener asks for a client certificate without
+   * requiring one (the portal stays open to all); access.ts decides what a verified one proves.
+   */
+  readonly tls?: { readonly cert: Buffer; readonly key: Buffer; readonly clientCa: Buffer | null } | null;
   /** REST requests handled at once; more are refused 429 (admission.ts). Absent or 0: no bound. */
   readonly maxInFlight?: number;
   /** Readiness of each dependency: "ok" or what is wrong; `ready` false answers 503. */
@@ -75,7 +80,18 @@ async function baseApp(
     // are counted in /metrics instead, and failures are logged by the error handler.
     logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
-  });
+    ...(context.tls
+      ? {
+          https: {
+            cert: context.tls.cert,
+            key: context.tls.key,
+            ...(context.tls.clientCa
+              ? { ca: context.tls.clientCa, requestCert: true, rejectUnauthorized: false }
+              : {}),
+          },
+        }
+      : {}),
+  }) as unknown as FastifyInstance;
 
   // Before access control: a flood is refused before any credential is checked.
   installAdmission(app, context.maxInFlight ?? 0);

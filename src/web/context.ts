@@ -6,8 +6,8 @@ import type { Policy } from '../check/policy.ts';
 import type { CheckService } from '../check/service.ts';
 import type { Config } from '../config/load.ts';
 import type { Ledger } from '../ledger/ledger.ts';
-import type { SmscSimulator } from '../protocols/sms/index.ts';
 import type { Sealer } from '../privacy/seal.ts';
+import type { SmscSimulator } from '../protocols/sms/index.ts';
 import type { RegistryOperations } from '../registry/operations.ts';
 import type { InstallationInfo, Store } from '../store/index.ts';
 
@@ -27,6 +27,8 @@ export interface AppContext {
   readonly adminApiKey: string;
   /** REST requests handled at once; more are refused 429 (admission.ts). Absent or 0: no bound. */
   readonly maxInFlight?: number;
+  /** HTTPS, and operators' client certificates (see BaseContext in app.ts). */
+  readonly tls?: { readonly cert: Buffer; readonly key: Buffer; readonly clientCa: Buffer | null } | null;
   /** Staff accounts: console sessions, API keys, the access log. */
   readonly accounts: Accounts;
   /** Theft and loss cases, police alerts, appeals and the message outbox. */
