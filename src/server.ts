@@ -11,7 +11,7 @@
  *
  * Closing runs in the reverse order of opening, so no request meets a closed database.
  */
-import { createPublicKey, randomBytes } from 'node:crypto';
+import { createPrivateKey, createPublicKey, randomBytes, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -106,6 +106,47 @@ const urlOf = (scheme: string, host: string, port: number) => {
   return `${scheme}://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
 };
 
+/**
+ * The PEM files of a TLS listener, read and checked at start so that a wrong file is named by its
+ * setting (`cert`, `key`, `ca`: the setting names), not found later in the first handshake.
+ */
+function readTls(
+  files: { cert: string; key: string; ca: string | null },
+  names: { cert: string; key: string; ca: string },
+): { cert: Buffer; key: Buffer; clientCa: Buffer | null } {
+  const read = (name: string, file: string, check: (pem: Buffer) => unknown, what: string) => {
+    let pem: Buffer;
+    try {
+      pem = readFileSync(file);
+    } catch (error) {
+      throw new Error(`${name}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? error})`);
+    }
+    try {
+      check(pem);
+    } catch {
+      throw new Error(`${name}: ${file} must hold ${what} in PEM`);
+    }
+    return pem;
+  };
+  return {
+    cert: read(names.cert, files.cert, (pem) => new X509Certificate(pem), 'a certificate'),
+    key: read(names.key, files.key, (pem) => createPrivateKey(pem), 'a private key'),
+    clientCa: files.ca
+      ? read(names.ca, files.ca, (pem) => new X509Certificate(pem), 'one or more CA certificates')
+      : null,
+  };
+}
+
+/** HTTPS for the HTTP listener, from the `tls.*` settings; null: plain HTTP. */
+function httpTls(config: Config) {
+  const { certFile, keyFile, clientCaFile } = config.tls;
+  if (!certFile || !keyFile) return null;
+  return readTls(
+    { cert: certFile, key: keyFile, ca: clientCaFile },
+    { cert: 'tls.cert_file', key: 'tls.key_file', ca: 'tls.client_ca_file' },
+  );
+}
+
 /** The N5g-eir and S13 front ends over a check service. */
 async function startProtocols(config: Config, checks: CheckService, closers: (() => Promise<void>)[]) {
   const oauth = config.sbi.oauthKeyFile
@@ -117,7 +158,10 @@ async function startProtocols(config: Config, checks: CheckService, closers: (()
     : null;
   const tls =
     config.sbi.tlsCertFile && config.sbi.tlsKeyFile
-      ? { cert: readFileSync(config.sbi.tlsCertFile), key: readFileSync(config.sbi.tlsKeyFile) }
+      ? readTls(
+          { cert: config.sbi.tlsCertFile, key: config.sbi.tlsKeyFile, ca: config.sbi.tlsClientCaFile },
+          { cert: 'sbi.tls_cert_file', key: 'sbi.tls_key_file', ca: 'sbi.tls_client_ca_file' },
+        )
       : null;
   const sbi = new SbiServer(checks, {
     host: config.host,
@@ -371,6 +415,7 @@ async function startRegistry(config: Config, logger: Logger): Promise<RunningSys
       checks,
       sealer,
       adminApiKey: admin.key,
+      tls: httpTls(config),
       maxInFlight: config.overload.maxApiInFlight,
       readiness: async (): Promise<{ ready: boolean; checks: Record<string, string> }> => {
         try {
@@ -385,12 +430,13 @@ async function startRegistry(config: Config, logger: Logger): Promise<RunningSys
     closers.push(() => app.close());
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.httpPort;
-    if (!config.publicUrl) publicUrl = urlOf('http', config.host, port);
+    const scheme = config.tls.certFile ? 'https' : 'http';
+    if (!config.publicUrl) publicUrl = urlOf(scheme, config.host, port);
 
     const protocols = config.role === 'all-in-one' ? await startProtocols(config, checks, closers) : null;
     return {
       role: config.role,
-      httpUrl: urlOf('http', config.host, port),
+      httpUrl: urlOf(scheme, config.host, port),
       sbiUrl: protocols?.sbiUrl ?? null,
       diameter: protocols?.diameter ?? null,
       store,
@@ -550,6 +596,7 @@ async function startCheckNode(config: Config, logger: Logger): Promise<RunningSy
       metrics,
       version: VERSION,
       adminApiKey: admin.key,
+      tls: httpTls(config),
       maxInFlight: config.overload.maxApiInFlight,
       checks,
       readiness: async () => {
@@ -575,7 +622,7 @@ async function startCheckNode(config: Config, logger: Logger): Promise<RunningSy
     const protocols = await startProtocols(config, checks, closers);
     return {
       role: 'check-node',
-      httpUrl: urlOf('http', config.host, port),
+      httpUrl: urlOf(config.tls.certFile ? 'https' : 'http', config.host, port),
       sbiUrl: protocols.sbiUrl,
       diameter: protocols.diameter,
       store: null,

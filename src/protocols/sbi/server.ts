@@ -6,6 +6,7 @@
  */
 import http2, { type Http2Server, type ServerHttp2Stream } from 'node:http2';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { readEquipment } from '../../check/check.ts';
 import type { Answer } from '../../check/policy.ts';
 import type { CheckService } from '../../check/service.ts';
@@ -28,7 +29,11 @@ export const EQUIPMENT_STATUS: Record<Exclude<Answer, 'unknown'>, string> = {
 export interface SbiOptions {
   readonly host: string;
   readonly port: number;
-  readonly tls?: { readonly key: Buffer; readonly cert: Buffer } | null;
+  /**
+   * TLS; with `clientCa`, mutual TLS (TS 33.501 §13.1): a consumer without a certificate that CA
+   * signed fails the handshake, and its certificate's subject is the peer recorded with sightings.
+   */
+  readonly tls?: { readonly key: Buffer; readonly cert: Buffer; readonly clientCa?: Buffer | null } | null;
   readonly oauth?: TokenValidator | null;
   /** The operator network the consumers belong to, recorded with sightings. */
   readonly network?: string | null;
@@ -85,6 +90,16 @@ const CONGESTION = Buffer.from(
     cause: 'NF_CONGESTION',
   }),
 );
+
+/**
+ * The subject of the consumer's verified certificate, as `CN=amf-1, O=mno-a` (the order of the
+ * certificate); null when there is none (the handshake already refused such a consumer).
+ */
+function consumerSubject(socket: TLSSocket): string | null {
+  if (!socket.authorized) return null;
+  const subject = socket.getPeerX509Certificate?.()?.subject;
+  return subject ? subject.split('\n').join(', ') : null;
+}
 
 /** A stream's errors (a reset by the client) end that stream only. */
 const ignore = () => {};
@@ -174,12 +189,17 @@ export class SbiServer {
           cert: options.tls.cert,
           allowHTTP1: false,
           ALPNProtocols: ['h2'],
+          ...(options.tls.clientCa
+            ? { ca: options.tls.clientCa, requestCert: true, rejectUnauthorized: true }
+            : {}),
         })
       : http2.createServer();
     this.server.on('session', (session) => {
       this.sessions.add(session);
       // Read once per connection: asking the socket costs a system call.
-      if (session.socket?.remoteAddress) this.addresses.set(session, session.socket.remoteAddress);
+      const consumer = this.options.tls?.clientCa ? consumerSubject(session.socket as TLSSocket) : null;
+      const peer = consumer ?? session.socket?.remoteAddress;
+      if (peer) this.addresses.set(session, peer);
       session.on('close', () => this.sessions.delete(session));
       // A peer that misbehaves at the HTTP/2 level only loses its own session.
       session.on('error', () => session.destroy());
