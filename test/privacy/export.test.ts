@@ -44,8 +44,14 @@ describe('openceir privacy export and prune', () => {
     database = await createTestDatabase();
     const store = await openPostgres({ url: database.url, maxConnections: 4 });
     await store.migrate();
-    t = await createTestApp('postgres', { store: { store, dispose: () => store.close() }, sightings: true });
-    env = { DATABASE_URL: database.url, OPENCEIR_DATA_DIR: dataDir, OPENCEIR_DEMO: '0' };
+    // The app and the command share the privacy key: the command opens what the app sealed.
+    const keyFile = { OPENCEIR_PRIVACY_KEY_FILE: path.join(dataDir, 'privacy-key') };
+    t = await createTestApp('postgres', {
+      store: { store, dispose: () => store.close() },
+      sightings: true,
+      env: keyFile,
+    });
+    env = { DATABASE_URL: database.url, OPENCEIR_DATA_DIR: dataDir, OPENCEIR_DEMO: '0', ...keyFile };
 
     reference = await report(t, {
       imei: IMEI_A,

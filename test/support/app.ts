@@ -17,6 +17,7 @@ import { storeSightings } from '../../src/check/store.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { Ledger } from '../../src/ledger/ledger.ts';
 import { HeadSigner } from '../../src/ledger/signing.ts';
+import { openSealer } from '../../src/privacy/keyring.ts';
 import { Sealer } from '../../src/privacy/seal.ts';
 import { RegistryOperations } from '../../src/registry/operations.ts';
 import { ensureInstallation } from '../../src/store/index.ts';
@@ -62,7 +63,10 @@ export async function createTestApp(
   const config = loadConfig({ env: { OPENCEIR_DEMO: '0', ...options.env }, cwd: os.tmpdir() });
   // The public URL is only known once listening; messages built before that use the configured one.
   const publicUrl = { value: config.publicUrl ?? 'http://127.0.0.1' };
-  const sealer = new Sealer(randomBytes(32));
+  // A fresh privacy key, unless the test names a key file: a CLI run on the same database then opens what the app sealed.
+  const sealer = options.env?.OPENCEIR_PRIVACY_KEY_FILE
+    ? await openSealer(testStore.store.db, config.privacy)
+    : new Sealer(randomBytes(32));
   const desk = new CaseDesk(ledger, {
     verificationMinutes: config.cases.verificationMinutes,
     appealDays: config.cases.appealDays,
