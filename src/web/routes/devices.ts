@@ -12,6 +12,10 @@ import { sendKnownError } from '../errors.ts';
 import { Problem } from '../problem.ts';
 import { ActiveReason, Entry, HeadSummary, Pairing, Rule, Verdict } from '../schemas.ts';
 
+/** A note stays in the append-only ledger, which followers read and peers get for shared reasons. */
+const NOTE =
+  'Kept in the ledger for ever, read by check nodes and by peers for shared reasons: no personal data';
+
 const IdParam = Type.Object({
   id: Type.String({ description: 'IMEI in any form: 14, 15 or 16 digits, imei-…, imeisv-…' }),
 });
@@ -29,7 +33,7 @@ const ChangeBody = Type.Object(
         description: 'owner, police, regulator (default), operator:<id>, rule:<name>, peer:<id>',
       }),
     ),
-    note: Type.Optional(Type.String({ maxLength: 2000 })),
+    note: Type.Optional(Type.String({ maxLength: 2000, description: NOTE })),
     reference: Type.Optional(Type.String({ description: 'kind:id, e.g. case:2026-000123' })),
     expiresAt: Type.Optional(Type.String({ format: 'date-time' })),
     idempotencyKey: Type.Optional(
@@ -44,7 +48,7 @@ const PairBody = Type.Object(
     imsi: Type.String(),
     msisdn: Type.Optional(Type.String()),
     source: Type.Optional(Type.String()),
-    note: Type.Optional(Type.String({ maxLength: 2000 })),
+    note: Type.Optional(Type.String({ maxLength: 2000, description: NOTE })),
     reference: Type.Optional(Type.String()),
     expiresAt: Type.Optional(Type.String({ format: 'date-time' })),
     idempotencyKey: Type.Optional(Type.String({ maxLength: 200 })),
