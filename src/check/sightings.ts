@@ -69,6 +69,11 @@ export interface RecorderOptions {
   readonly intervalMs?: number;
   /** A segment is closed and a new one begun past this size. */
   readonly segmentBytes?: number;
+  /**
+   * A segment shipped to its end is closed and deleted once it is this old (default a minute), so that
+   * sightings (IMSI, MSISDN) stay on the node's disk only until the registry has stored them.
+   */
+  readonly holdMs?: number;
   readonly onError?: (error: unknown) => void;
 }
 
@@ -100,6 +105,7 @@ export class SightingRecorder {
   private segment: number;
   private fd: number;
   private written = 0;
+  private openedAt = Date.now();
   private timer: NodeJS.Timeout | undefined;
   private shipping: Promise<void> | null = null;
   private shippedCount = 0;
@@ -205,6 +211,22 @@ export class SightingRecorder {
     this.segment += 1;
     this.fd = openSync(path.join(this.dir, segmentName(this.segment)), 'a');
     this.written = 0;
+    this.openedAt = Date.now();
+  }
+
+  /**
+   * Closes and deletes the segment being written when every line in it has been shipped and it is older
+   * than `holdMs`. Synchronous from the flush to the cursor: no sighting can be written in between.
+   */
+  private dropShipped(): void {
+    this.flush();
+    if (this.written === 0 || Date.now() - this.openedAt < (this.options.holdMs ?? 60_000)) return;
+    const at = this.readCursor();
+    const file = path.join(this.dir, segmentName(this.segment));
+    if (at.segment !== this.segment || at.offset !== statSync(file).size) return;
+    this.rotate();
+    rmSync(file);
+    this.writeCursor({ segment: this.segment, offset: 0 });
   }
 
   private readCursor(): Cursor {
@@ -281,6 +303,7 @@ export class SightingRecorder {
           this.writeCursor({ segment: segment + 1, offset: 0 });
         }
       }
+      this.dropShipped();
     };
     this.shipping = run().finally(() => {
       this.shipping = null;
