@@ -9,12 +9,15 @@
  * generating the rows alone. Medians of --runs runs; no assertions.
  *
  *   npx tsx bench/analytics.ts [--subscribers 100000] [--days 30] [--clone-rate 0.001]
- *     [--tamper-rate 0.001] [--operators 2] [--seed 7] [--runs 1] [--pglite]
+ *     [--tamper-rate 0.001] [--operators 2] [--seed 7] [--runs 1] [--pglite] [--clear-imsis]
+ *
+ * IMSIs are sealed at rest as the command line seals them (src/analytics/subscriber-seal.ts), under a
+ * fresh key; --clear-imsis stores them in clear, to measure what sealing costs.
  *
  * PostgreSQL: OPENCEIR_TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test); the
  * registry of every engine is a database created there and dropped at the end.
  */
-import { createHash, generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,6 +27,7 @@ import { DuckDbEngine } from '../src/analytics/engines/duckdb.ts';
 import type { AnalyticsEngine } from '../src/analytics/engines/engine.ts';
 import { PostgresEngine } from '../src/analytics/engines/postgres.ts';
 import { listgen } from '../src/analytics/listgen/listgen.ts';
+import { ImsiSealer } from '../src/analytics/subscriber-seal.ts';
 import { Ledger } from '../src/ledger/ledger.ts';
 import { HeadSigner } from '../src/ledger/signing.ts';
 import { openPglite, openPostgres, type Store } from '../src/store/index.ts';
@@ -34,6 +38,7 @@ import { count, machine, median, percent } from './support/figures.ts';
 const { values } = parseArgs({
   options: {
     subscribers: { type: 'string', default: '100000' },
+    'clear-imsis': { type: 'boolean', default: false },
     days: { type: 'string', default: '30' },
     'clone-rate': { type: 'string', default: '0.001' },
     'tamper-rate': { type: 'string', default: '0.001' },
@@ -44,6 +49,7 @@ const { values } = parseArgs({
   },
 });
 const DAYS = Number(values.days);
+const imsiSealer = values['clear-imsis'] ? null : ImsiSealer.fromPrivacyKey(randomBytes(32));
 const RUNS = Number(values.runs);
 const ENGINES = ['duckdb', 'postgres', ...(values.pglite ? ['pglite'] : [])] as const;
 type EngineName = (typeof ENGINES)[number];
@@ -124,7 +130,9 @@ async function run(kind: EngineName, generateS: number): Promise<Figures> {
   let engine: AnalyticsEngine | undefined;
   try {
     engine =
-      kind === 'duckdb' ? await DuckDbEngine.open(path.join(dir, 'duckdb')) : new PostgresEngine(store);
+      kind === 'duckdb'
+        ? await DuckDbEngine.open(path.join(dir, 'duckdb'), { imsiSealer })
+        : new PostgresEngine(store, { imsiSealer });
     const ledger = new Ledger(store, new HeadSigner(generateKeyPairSync('ed25519').privateKey));
     await ledger.init();
     resetPeak();
@@ -190,7 +198,7 @@ console.log(machine());
 console.log(
   `country: ${count(country.options.subscribers)} subscribers on ${country.operators.length} operators, ` +
     `${DAYS} days (${start} to ${country.endDate}), ${country.planted.size} planted clones, ` +
-    `${country.badCheckDigit.size} bad check digits, ${country.hex.size} hex IMEIs, seed ${values.seed}, ${RUNS} run(s)`,
+    `${country.badCheckDigit.size} bad check digits, ${country.hex.size} hex IMEIs, seed ${values.seed}, ${RUNS} run(s), IMSIs ${imsiSealer ? 'sealed' : 'in clear'}`,
 );
 
 const figures = new Map<EngineName, Figures[]>(ENGINES.map((e) => [e, []]));
