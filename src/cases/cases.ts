@@ -58,7 +58,7 @@ export interface OrganisationRef {
 /** Who acts on a case: the owner (proved by a code), a member of staff, or the system itself. */
 export interface CaseActor {
   readonly kind: ActorKind;
-  /** In ledger entries and case history: a staff username, `owner`, `sms:<number>`, … */
+  /** In ledger entries and case history: a staff username, `owner`, … (never a contact: those are sealed) */
   readonly name: string;
   readonly organisation?: OrganisationRef | null;
 }

@@ -48,7 +48,9 @@ export function registryActions(deps: { checks: CheckService; db: Database; desk
       try {
         const { record, existing } = await desk.cases.report(
           { imeis: [...imeis], kind, reporterPhone: `+${digits(from)}`, language },
-          { kind: 'owner', name: `sms:${digits(from)}` },
+          // The sender's number is the case's (sealed) reporter phone; it is not repeated in the clear as
+          // the actor of the case and of its ledger entries.
+          { kind: 'owner', name: 'owner' },
           'sms',
         );
         return { ok: true as const, reference: record.reference, existing };
