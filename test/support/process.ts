@@ -63,7 +63,7 @@ export function startSystemProcess(env: NodeJS.ProcessEnv, timeoutMs = 60_000): 
     });
     child.stdout.on('data', (chunk) => {
       stdout += chunk;
-      const match = /Home\s+(http:\/\/\S+?)\/\s/.exec(stdout);
+      const match = /Home\s+(https?:\/\/\S+?)\/\s/.exec(stdout);
       if (!match) return;
       clearTimeout(timer);
       resolve({

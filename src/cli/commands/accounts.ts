@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { Accounts } from '../../accounts/accounts.ts';
+import { certificateFingerprint } from '../../accounts/api-keys.ts';
 import { AccountError, API_KEY_ROLES, ORGANISATION_KINDS, ROLES } from '../../accounts/model.ts';
 import { loadConfig } from '../../config/load.ts';
 import { openStore } from '../../store/index.ts';
@@ -46,6 +47,19 @@ async function withAccounts(options: Options, work: (accounts: Accounts) => Prom
 
 function print(options: Options, value: unknown, text: () => string): void {
   process.stdout.write(options.json ? `${JSON.stringify(value, null, 2)}\n` : text());
+}
+
+/** The SHA-256 fingerprint of the certificate in a PEM file (`--client-cert`), refused with the rule. */
+function readClientCert(file: string): string {
+  let pem: Buffer;
+  try {
+    pem = readFileSync(file);
+  } catch (error) {
+    throw new AccountError('client-cert', `cannot read ${file} (${(error as NodeJS.ErrnoException).code})`);
+  }
+  const fingerprint = certificateFingerprint(pem);
+  if (!fingerprint) throw new AccountError('client-cert', `${file} holds no PEM certificate`);
+  return fingerprint;
 }
 
 /** The password from `--password-file` (its first line) or OPENCEIR_PASSWORD. */
@@ -193,11 +207,38 @@ function apiKeyCommands(program: Command): void {
       .requiredOption('--org <id>', 'organisation')
       // Keys also carry the machines' roles: follower (a check node), peer (a peer registry).
       .addOption(new Option('--role <role>').choices([...API_KEY_ROLES]).makeOptionMandatory())
-      .requiredOption('--label <text>', 'which system holds the key'),
-  ).action((options: Options & { org: string; role: string; label: string }) =>
+      .requiredOption('--label <text>', 'which system holds the key')
+      .option(
+        '--client-cert <pem file>',
+        "bind the key to the system's client certificate (mutual TLS, tls.client_ca_file): the certificate alone acts as the key, the key without it is refused",
+      ),
+  ).action((options: Options & { org: string; role: string; label: string; clientCert?: string }) =>
     withAccounts(options, async (accounts) => {
-      const created = await accounts.createApiKey(options.org, options.role, options.label);
-      print(options, created, () => `${created.key}\n`);
+      const fingerprint = options.clientCert ? readClientCert(options.clientCert) : null;
+      const created = await accounts.createApiKey(options.org, options.role, options.label, fingerprint);
+      print(options, { ...created, clientCertSha256: fingerprint }, () => `${created.key}\n`);
+    }),
+  );
+  withOptions(
+    apikey
+      .command('bind')
+      .description('bind an active key to a client certificate, or unbind it (--none)')
+      .argument('<id>', 'ok_<id> or <id>')
+      .option('--client-cert <pem file>', "the system's client certificate (PEM)")
+      .option('--none', 'unbind: the key works again without a certificate'),
+  ).action((id: string, options: Options & { clientCert?: string; none?: boolean }) =>
+    withAccounts(options, async (accounts) => {
+      if (Boolean(options.clientCert) === Boolean(options.none))
+        throw new AccountError('client-cert', 'give --client-cert <pem file>, or --none to unbind');
+      const fingerprint = options.clientCert ? readClientCert(options.clientCert) : null;
+      if (!(await accounts.bindApiKey(id.split('.')[0]!, fingerprint))) {
+        process.stderr.write(`openceir: no active key ${id}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      print(options, { id, clientCertSha256: fingerprint }, () =>
+        fingerprint ? `key ${id} bound to certificate sha256 ${fingerprint}\n` : `key ${id} unbound\n`,
+      );
     }),
   );
   withOptions(apikey.command('list').description('list keys (never their secrets)')).action(
@@ -208,7 +249,7 @@ function apiKeyCommands(program: Command): void {
           list
             .map(
               (k) =>
-                `ok_${k.id}  ${k.organisationId.padEnd(16)} ${k.role.padEnd(10)} ${k.revokedAt ? `revoked ${date(k.revokedAt)}` : `last used ${date(k.lastUsedAt)}`}  ${k.label}\n`,
+                `ok_${k.id}  ${k.organisationId.padEnd(16)} ${k.role.padEnd(10)} ${k.revokedAt ? `revoked ${date(k.revokedAt)}` : `last used ${date(k.lastUsedAt)}`}  ${k.label}${k.clientCertSha256 ? `  [client cert sha256 ${k.clientCertSha256}]` : ''}\n`,
             )
             .join(''),
         );
