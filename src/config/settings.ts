@@ -412,7 +412,7 @@ export const SETTINGS = [
     type: 'path',
     default: null,
     description:
-      'AES-256 key (base64 of 32 bytes) that encrypts contacts and the IMSI and MSISDN of sightings and alerts at rest; created on first start. Unset: <data_dir>/privacy-key.',
+      'AES-256 key (base64 of 32 bytes) that encrypts contacts, the IMSI and MSISDN of sightings and alerts, and the IMSIs of the analytics stores at rest; created on first start. Unset: <data_dir>/privacy-key.',
   },
   {
     key: 'privacy.retired_key_files',
