@@ -41,6 +41,12 @@ describe('openceir start on PGlite (the embedded default)', () => {
         /Demo cases .*\(submitted\).*\(blocked\).*\(tracked\).*\(recovered\).*\(closed\)/,
       );
       expect(system.output()).toContain('demo password: openceir-demo-password');
+      // The banner links the open-data page and the regulator's statistics dashboard, and both answer.
+      expect(system.output()).toContain(`Open data       ${system.url}/open-data\n`);
+      expect(system.output()).toContain(`Statistics      ${system.url}/console/statistics `);
+      expect((await fetch(`${system.url}/open-data`)).status).toBe(200);
+      const statistics = await fetch(`${system.url}/console/statistics`, { redirect: 'manual' });
+      expect(statistics.status).toBe(303); // to the console login
       const blocked = /blocked \(stolen\) +node bin\/openceir.js device status (\d{15})/.exec(
         system.output(),
       )![1];

@@ -8,6 +8,13 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LANGUAGES } from '../../src/i18n/index.ts';
+import { ar } from '../../src/i18n/portal/ar.ts';
+import { en } from '../../src/i18n/portal/en.ts';
+import { es } from '../../src/i18n/portal/es.ts';
+import { fr } from '../../src/i18n/portal/fr.ts';
+import { ru } from '../../src/i18n/portal/ru.ts';
+import { zh } from '../../src/i18n/portal/zh.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import {
   horizontalOverflow,
@@ -123,6 +130,21 @@ describe('public portal in Chromium', () => {
     expect(await page.textContent('h1')).toBe('查询设备');
     await page.goto(`${t.base}/?lang=ru`);
     expect(await page.textContent('h1')).toBe('Проверьте телефон перед покупкой');
+  });
+
+  it('the footer links the open-data page in all six languages, and the link leads there', async () => {
+    const words = { en, ar, zh, fr, ru, es };
+    for (const language of LANGUAGES) {
+      const home = await (await fetch(`${t.base}/?lang=${language}`)).text();
+      const footer = /<footer>[\s\S]*<\/footer>/.exec(home)?.[0] ?? '';
+      expect(footer, language).toContain(`<a href="/open-data">${words[language]['footer.openData']}</a>`);
+    }
+    const page = await open('ar-DZ');
+    await page.goto(`${t.base}/check`);
+    await page.click('footer a[href="/open-data"]');
+    expect(new URL(page.url()).pathname).toBe('/open-data');
+    expect(await page.getAttribute('html', 'lang')).toBe('ar');
+    expect(await page.textContent('h1')).toBe('إحصاءات مفتوحة');
   });
 
   it('a portal check records no sighting (a buyer looking is not a network use)', async () => {

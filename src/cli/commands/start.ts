@@ -51,6 +51,8 @@ function banner(config: Config, system: RunningSystem): string {
   const registry = system.store
     ? [
         `  Portal          ${httpUrl}/check  report: ${httpUrl}/report  appeal: ${httpUrl}/appeal`,
+        `  Open data       ${httpUrl}/open-data`,
+        `  Statistics      ${httpUrl}/console/statistics  (the regulator's dashboard)`,
         ...people,
         ...sms,
         `  API docs        ${httpUrl}/docs`,

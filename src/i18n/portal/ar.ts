@@ -13,6 +13,7 @@ export const ar: Messages<PortalKey> = {
   'nav.verify': 'تحقّق من شهادة',
   'language.label': 'اللغة',
   'footer.docs': 'توثيق واجهة البرمجة',
+  'footer.openData': 'إحصاءات مفتوحة',
   'footer.licence': 'رخصة مفتوحة المصدر (Apache-2.0)',
   'footer.version': 'OpenCEIR {version}',
 

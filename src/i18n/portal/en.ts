@@ -11,6 +11,7 @@ export const en = {
   'nav.verify': 'Verify a certificate',
   'language.label': 'Language',
   'footer.docs': 'API documentation',
+  'footer.openData': 'Open statistics',
   'footer.licence': 'Open-source licence (Apache-2.0)',
   'footer.version': 'OpenCEIR {version}',
 

@@ -13,6 +13,7 @@ export const es: Messages<PortalKey> = {
   'nav.verify': 'Verificar un certificado',
   'language.label': 'Idioma',
   'footer.docs': 'Documentación de la API',
+  'footer.openData': 'Estadísticas abiertas',
   'footer.licence': 'Licencia de código abierto (Apache-2.0)',
   'footer.version': 'OpenCEIR {version}',
 

@@ -13,6 +13,7 @@ export const fr: Messages<PortalKey> = {
   'nav.verify': 'Vérifier un certificat',
   'language.label': 'Langue',
   'footer.docs': 'Documentation de l’API',
+  'footer.openData': 'Statistiques ouvertes',
   'footer.licence': 'Licence libre (Apache-2.0)',
   'footer.version': 'OpenCEIR {version}',
 

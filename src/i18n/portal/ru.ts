@@ -13,6 +13,7 @@ export const ru: Messages<PortalKey> = {
   'nav.verify': 'Проверить сертификат',
   'language.label': 'Язык',
   'footer.docs': 'Документация API',
+  'footer.openData': 'Открытая статистика',
   'footer.licence': 'Открытая лицензия (Apache-2.0)',
   'footer.version': 'OpenCEIR {version}',
 

@@ -13,6 +13,7 @@ export const zh: Messages<PortalKey> = {
   'nav.verify': '验证证书',
   'language.label': '语言',
   'footer.docs': 'API 文档',
+  'footer.openData': '公开统计',
   'footer.licence': '开源许可证（Apache-2.0）',
   'footer.version': 'OpenCEIR {version}',
 

@@ -72,6 +72,7 @@ ${options.body}
 </main>
 <footer>
   <ul>
+    <li><a href="/open-data">${t('footer.openData')}</a></li>
     <li><a href="/docs">${t('footer.docs')}</a></li>
     <li><a href="${LICENCE_URL}" rel="license">${t('footer.licence')}</a></li>
     <li>${t('footer.version', { version: options.version })}</li>
