@@ -15,7 +15,11 @@ const p = (value: unknown) => sql.param(value);
  * Stores a batch; a sighting already stored (same id) is left as it is. Columns travel as text arrays,
  * where the drivers turn a null into an empty string: an empty optional field is stored as null.
  */
-export async function storeSightings(db: Executor, sealer: Sealer, batch: readonly Sighting[]): Promise<void> {
+export async function storeSightings(
+  db: Executor,
+  sealer: Sealer,
+  batch: readonly Sighting[],
+): Promise<void> {
   if (batch.length === 0) return;
   const col = <T>(f: (s: Sighting) => T) => p(batch.map(f));
   await db.execute(sql`

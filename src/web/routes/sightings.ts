@@ -79,7 +79,12 @@ export function sightingRoutes(app: FastifyInstance, context: AppContext): void 
         const deviceKey = context.registry.deviceKey(request.params.id);
         return {
           deviceKey,
-          sightings: await sightingsOf(context.store.db, context.sealer, deviceKey, request.query.limit ?? 100),
+          sightings: await sightingsOf(
+            context.store.db,
+            context.sealer,
+            deviceKey,
+            request.query.limit ?? 100,
+          ),
         };
       } catch (error) {
         return sendKnownError(reply, error);
