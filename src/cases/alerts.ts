@@ -16,8 +16,8 @@ import { IMSI_FIELD, MSISDN_FIELD } from '../privacy/columns.ts';
 import type { Sealer } from '../privacy/seal.ts';
 import type { Database, Executor } from '../store/index.ts';
 import { query } from '../store/index.ts';
-import { ALERTING_STATES } from './model.ts';
 import { REPORTER_PHONE } from './contacts.ts';
+import { ALERTING_STATES } from './model.ts';
 import type { MessageRenderer, Outbox } from './outbox.ts';
 import { iso } from './sql.ts';
 
