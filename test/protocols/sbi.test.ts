@@ -4,7 +4,7 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http2 from 'node:http2';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +16,7 @@ import { SightingRecorder } from '../../src/check/sightings.ts';
 import { TokenValidator } from '../../src/protocols/sbi/oauth.ts';
 import { API_PATH, SbiServer } from '../../src/protocols/sbi/server.ts';
 import { ALLOWED, BLOCKED, PAIRED_IMSI, TRACKED, testService } from '../support/check.ts';
+import { type Issued, issue, makeCa } from '../support/tls.ts';
 import { capture, tshark } from '../support/tshark.ts';
 
 const run = promisify(execFile);
@@ -322,5 +323,113 @@ describe('N5g-eir over TLS (ALPN h2) with OAuth2 tokens', () => {
     await refused(`Bearer ${token({ ...good, aud: 'UDM' })}`, 401, 'invalid_token');
     await refused(`Bearer ${token({ ...good, iss: 'rogue' })}`, 401, 'invalid_token');
     await refused(`Bearer ${token({ ...good, scope: 'nudm-sdm' })}`, 403, 'insufficient_scope');
+  });
+});
+
+describe('N5g-eir over mutual TLS (TS 33.501 §13.1), node:http2 consumers', () => {
+  const sightings: Sighting[] = [];
+  let recorder: SightingRecorder;
+  let server: SbiServer;
+  let base: string;
+  let nfCa: Issued;
+  let amf: Issued;
+  let rogue: Issued;
+
+  beforeAll(async () => {
+    const pki = path.join(dir, 'mtls');
+    mkdirSync(pki);
+    nfCa = makeCa(pki, 'nf-ca');
+    const server_ = issue(pki, nfCa, 'eir', 'server', '/O=mno-a/CN=eir.5gc.mnc001.mcc001.3gppnetwork.org');
+    amf = issue(pki, nfCa, 'amf', 'client', '/O=mno-a/CN=amf-1');
+    rogue = issue(pki, makeCa(pki, 'other-ca'), 'rogue', 'client', '/O=mno-a/CN=amf-1');
+    recorder = new SightingRecorder({
+      dir: path.join(pki, 'sightings'),
+      node: 'sbi-mtls-test',
+      ship: async (b) => void sightings.push(...b),
+    });
+    server = new SbiServer(testService({ recorder }), {
+      host: '127.0.0.1',
+      port: 0,
+      network: 'mno-a',
+      tls: {
+        key: readFileSync(server_.key),
+        cert: readFileSync(server_.cert),
+        clientCa: readFileSync(nfCa.cert),
+      },
+    });
+    base = await server.listen();
+  });
+  afterAll(async () => {
+    await server.close();
+    await recorder.close();
+  });
+
+  /**
+   * One GET on a new TLS connection; rejects with the connection's error (the TLS alert) when it
+   * closes before an answer.
+   */
+  const get = (consumer: Issued | null, query: string) =>
+    new Promise<{ status: number; body: any }>((resolve, reject) => {
+      const client = http2.connect(base, {
+        ca: readFileSync(nfCa.cert),
+        servername: 'localhost',
+        ...(consumer ? { cert: readFileSync(consumer.cert), key: readFileSync(consumer.key) } : {}),
+      });
+      let failure: NodeJS.ErrnoException | null = null;
+      client.on('error', (error) => {
+        failure ??= error;
+      });
+      const req = client.request({ ':path': `${API_PATH}?${query}` });
+      let status = 0;
+      let data = '';
+      req.on('response', (h) => {
+        status = Number(h[':status']);
+      });
+      req.on('data', (c) => {
+        data += c;
+      });
+      // A refused handshake fails the request with the TLS alert (the session may never emit 'close').
+      req.on('error', (error) => {
+        failure ??= error;
+      });
+      req.on('close', () =>
+        setImmediate(() => {
+          client.destroy();
+          if (status) resolve({ status, body: JSON.parse(data) });
+          else reject(failure ?? Object.assign(new Error('closed before an answer'), { code: 'CLOSED' }));
+        }),
+      );
+    });
+
+  it('answers a consumer whose certificate the NF CA signed, and records its subject as the peer', async () => {
+    expect(await get(amf, `pei=imei-${BLOCKED}1&supi=imsi-001010000000042`)).toEqual({
+      status: 200,
+      body: { status: 'BLACKLISTED' },
+    });
+    await recorder.shipPending();
+    expect(sightings).toEqual([
+      expect.objectContaining({
+        protocol: 'n5g-eir',
+        deviceKey: BLOCKED,
+        imsi: '001010000000042',
+        network: 'mno-a',
+        peer: 'O=mno-a, CN=amf-1',
+      }),
+    ]);
+  });
+
+  it('refuses the handshake to a consumer without a certificate, or with one of another CA', async () => {
+    for (const consumer of [null, rogue]) {
+      const error = await get(consumer, `pei=imei-${BLOCKED}1`).then(
+        () => null,
+        (e: NodeJS.ErrnoException) => e,
+      );
+      expect(error, consumer ? 'another CA' : 'no certificate').not.toBeNull();
+      // No certificate: the TLS 1.3 certificate_required alert (RFC 8446 §4.4.2.4). Another CA's: the
+      // server's unknown_ca alert, which node:http2 may only see as the connection closing unanswered.
+      if (consumer) expect(['ERR_SSL_TLSV1_ALERT_UNKNOWN_CA', 'ECONNRESET', 'CLOSED']).toContain(error!.code);
+      else expect(error!.code).toBe('ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED');
+    }
+    expect(sightings).toHaveLength(1);
   });
 });
