@@ -13,7 +13,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { IMSI_FIELD, MSISDN_FIELD } from '../privacy/columns.ts';
-import type { Sealer } from '../privacy/seal.ts';
+import { SealError, type Sealer } from '../privacy/seal.ts';
 import type { Database, Executor } from '../store/index.ts';
 import { query } from '../store/index.ts';
 import { REPORTER_PHONE } from './contacts.ts';
@@ -216,14 +216,22 @@ export class AlertRaiser {
   /**
    * A group of sightings with its IMSI and MSISDN sealed under the current key (a sighting stored in clear
    * before sealing, or sealed under a retired key, is sealed again), the SIM key built from them, and the
-   * key the same SIM had in clear.
+   * key the same SIM had in clear. A value under a key missing from the keyring is kept as stored, so
+   * one such sighting does not hold up the alerts behind it.
    */
   private sealed<H extends { simKey: string; imsi: string | null; msisdn: string | null }>(
     hit: H,
   ): H & { plainKey: string } {
     const { sealer } = this.options;
-    const plainImsi = sealer.open(IMSI_FIELD, hit.imsi);
-    const plainMsisdn = sealer.open(MSISDN_FIELD, hit.msisdn);
+    let plainImsi: string | null;
+    let plainMsisdn: string | null;
+    try {
+      plainImsi = sealer.open(IMSI_FIELD, hit.imsi);
+      plainMsisdn = sealer.open(MSISDN_FIELD, hit.msisdn);
+    } catch (error) {
+      if (!(error instanceof SealError)) throw error;
+      return { ...hit, plainKey: hit.simKey };
+    }
     const imsi = sealer.sealEqual(IMSI_FIELD, plainImsi);
     const msisdn = sealer.sealEqual(MSISDN_FIELD, plainMsisdn);
     const key = (i: string | null, m: string | null) => i ?? (m !== null ? `msisdn:${m}` : 'unknown');
@@ -249,13 +257,20 @@ export class Alerts {
     private readonly sealer: Sealer,
   ) {}
 
-  /** An alert as the police read it: IMSI and MSISDN opened. */
+  /**
+   * An alert as the police read it: IMSI and MSISDN opened. One sealed under a key missing from the
+   * keyring reads as unknown (null) rather than hiding the whole list; the device, time and place remain.
+   */
   private opened(alert: Alert): Alert {
-    return {
-      ...alert,
-      imsi: this.sealer.open(IMSI_FIELD, alert.imsi),
-      msisdn: this.sealer.open(MSISDN_FIELD, alert.msisdn),
+    const open = (field: string, stored: string | null) => {
+      try {
+        return this.sealer.open(field, stored);
+      } catch (error) {
+        if (error instanceof SealError) return null;
+        throw error;
+      }
     };
+    return { ...alert, imsi: open(IMSI_FIELD, alert.imsi), msisdn: open(MSISDN_FIELD, alert.msisdn) };
   }
 
   async list(filter: AlertFilter = {}): Promise<Alert[]> {

@@ -6,10 +6,12 @@
  * REST API, the console and a device's sightings show the plain values. Sightings and an open alert written
  * in clear before sealing was turned on still read, and join the sealed sightings of the same SIM.
  */
+import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoAccounts } from '../../src/accounts/demo.ts';
-import { isSealed } from '../../src/privacy/seal.ts';
+import { IMSI_FIELD } from '../../src/privacy/columns.ts';
+import { isSealed, Sealer } from '../../src/privacy/seal.ts';
 import { type Executor, query } from '../../src/store/index.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 
@@ -21,6 +23,8 @@ const MSISDN_B = '254733900202';
 const MSISDN_C = '254733900303';
 const IMSI_OLD = '639027700000404';
 const IMSI_LATE = '639027700000505';
+const IMSI_LOST_KEY = '639027700000606';
+const IMSI_AFTER = '639027700000707';
 const PLAIN = [IMSI_A, IMSI_B, MSISDN_B, MSISDN_C];
 const PASSWORD = 'sealed sightings test passphrase';
 
@@ -233,5 +237,25 @@ describe('sightings and alerts sealed at rest [postgres]', () => {
         ['legacy-2', IMSI_LATE],
       ]),
     );
+  });
+
+  it('keeps raising alerts past a sighting sealed under a key the registry does not hold', async () => {
+    const foreign = new Sealer(randomBytes(32)).sealEqual(IMSI_FIELD, IMSI_LOST_KEY);
+    await insertClear(t.context.store.db, 'foreign-1', IMEI_2, foreign);
+    const sent = await as(follower, '/api/v1/sightings', {
+      method: 'POST',
+      json: { sightings: [sighting('node1-6', IMEI_2, IMSI_AFTER, null)] },
+    });
+    expect(sent.status).toBe(200);
+    await t.context.desk.raiser.catchUp();
+    const open = await alerts();
+    expect(open.filter((a) => a.imsi === IMSI_AFTER).map((a) => a.sightings)).toEqual([1]);
+    // The foreign sighting raised its alert too; its SIM reads as unknown, its count as any other.
+    const [raised] = await query<{ n: number }>(
+      t.context.store.db,
+      sql`select count(*)::int as n from alert where sim_key = ${foreign}`,
+    );
+    expect(raised!.n).toBe(1);
+    expect(open.filter((a) => a.imsi === null && a.msisdn === null)).toHaveLength(1);
   });
 });
