@@ -127,6 +127,14 @@ describe('mutual TLS for operators’ systems and NF consumers [postgres]', () =
     expect(lines.find((l) => l.includes('alpha reports'))).not.toContain('client cert');
   }, 60_000);
 
+  it('refuses to start with a TLS file that holds no PEM, naming the setting', async () => {
+    const notPem = path.join(dir, 'not-a-key.pem');
+    writeFileSync(notPem, 'hello\n');
+    const failed = await runCli(['start'], { ...env, OPENCEIR_TLS_KEY_FILE: notPem }, 60_000);
+    expect(failed.code).not.toBe(0);
+    expect(failed.stderr).toContain(`tls.key_file: ${notPem} must hold a private key in PEM`);
+  }, 90_000);
+
   it('serves HTTPS; a bound certificate alone acts as its key, a bound key without it is refused', async () => {
     system = await startSystemProcess(env);
     expect(system.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
