@@ -327,6 +327,8 @@ describe.each([DUCKDB, POSTGRES])('analytics import killed half way [$name]', (e
     ...target.env,
     OPENCEIR_DEMO: '0',
     OPENCEIR_ANALYTICS_CONFIG_FILE: config,
+    // One privacy key for the clean and the crashed data directory: the IMSIs are sealed under it.
+    OPENCEIR_PRIVACY_KEY_FILE: path.join(dir, 'privacy-key'),
   });
 
   it('leaves the state of one clean import after SIGKILLs during the first and the second file', async () => {
