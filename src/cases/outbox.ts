@@ -97,6 +97,16 @@ export class Outbox {
     return due;
   }
 
+  /** Whether a stored number is `number`; one that does not open (a key not in the keyring) is not. */
+  private opensTo(stored: string, number: string): boolean {
+    try {
+      return this.sealer.matches(OUTBOX_TO, stored, number);
+    } catch (error) {
+      if (error instanceof SealError) return false;
+      throw error;
+    }
+  }
+
   async sent(id: string, providerId: string): Promise<void> {
     await this.db.execute(
       sql`update outbox set state = 'sent', sent_at = now(), provider_id = ${providerId}, last_error = null where id = ${id}::uuid`,
@@ -129,7 +139,7 @@ export class Outbox {
               order by created_at desc, id desc limit ${SCAN_BATCH}`,
         );
       for (const { id: _, to, ...message } of rows) {
-        if (this.sealer.matches(OUTBOX_TO, to, number)) found.push(message);
+        if (this.opensTo(to, number)) found.push(message);
         if (found.length === limit) return found;
       }
       if (rows.length < SCAN_BATCH) return found;

@@ -7,6 +7,7 @@
  * SMS and the subject-access export still give the plain values; rows written in clear before sealing
  * still read, match and send.
  */
+import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -17,7 +18,7 @@ import {
   REPORTER_NAME,
 } from '../../src/cases/contacts.ts';
 import { exportSubject } from '../../src/privacy/export.ts';
-import { isSealed } from '../../src/privacy/seal.ts';
+import { isSealed, Sealer } from '../../src/privacy/seal.ts';
 import { SmsChannel } from '../../src/protocols/sms/channel.ts';
 import { registryActions } from '../../src/protocols/sms/registry-actions.ts';
 import { SmscSimulator } from '../../src/protocols/sms/simulator.ts';
@@ -332,5 +333,26 @@ describe('contacts sealed at rest (PostgreSQL, HTTP and SMPP on loopback)', () =
       sql`select "to" from outbox where text like '%before sealing'`,
     );
     expect(isSealed(legacy!.to)).toBe(false);
+  });
+
+  it('gives up a message whose number was sealed under a key not in the keyring, and sends the rest', async () => {
+    const db = t.context.store.db;
+    const foreign = new Sealer(randomBytes(32)).seal(OUTBOX_TO, '254755000333');
+    await db.execute(sql`
+      insert into outbox ("to", text, kind) values (${foreign}, 'OpenCEIR: under another key', 'closed'),
+        (${t.context.sealer.seal(OUTBOX_TO, '254755000444')}, 'OpenCEIR: under our key', 'closed')`);
+    t.context.desk.outbox.notify();
+    await simulator.waitForMessage('254755000444', (m) => /under our key/.test(m.text), 10_000);
+    let row: { state: string; lastError: string | null } | undefined;
+    for (let i = 0; i < 50 && row?.state !== 'failed'; i++) {
+      [row] = await query<{ state: string; lastError: string | null }>(
+        db,
+        sql`select state, last_error as "lastError" from outbox where text like '%another key'`,
+      );
+      if (row?.state !== 'failed') await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(row).toMatchObject({ state: 'failed', lastError: expect.stringMatching(/not in the keyring/) });
+    expect(simulator.messagesTo('254755000333')).toEqual([]);
+    expect(await t.context.desk.outbox.to('254755000333')).toEqual([]);
   });
 });
