@@ -7,31 +7,21 @@
  * seen after their block date, by age. Exit status 1.
  */
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AuditReport } from '../../src/exchange/operators/audit.ts';
 import { type DeviceKey, fullImei } from '../../src/identifiers/index.ts';
-import { runCli, type Started, startSystemProcess } from '../support/process.ts';
+import { runCli, TestSystems } from '../support/process.ts';
 
 const ADMIN_KEY = 'audit-admin-key-0123456789';
 const NODE_KEY = 'audit-node-key-0123456789';
 const key = (n: number) => `3520990${String(n).padStart(7, '0')}`;
 
-const dirs: string[] = [];
-const running: Started[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'openceir-audit-'));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(async () => {
-  for (const system of running) await system.stop('SIGKILL').catch(() => {});
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const systems = new TestSystems({ prefix: 'openceir-audit-' });
+afterAll(() => systems.close());
 
 async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -39,17 +29,6 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as net.AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
-}
-
-async function start(env: NodeJS.ProcessEnv): Promise<Started> {
-  const system = await startSystemProcess(env);
-  running.push(system);
-  return system;
-}
-
-async function stop(system: Started): Promise<void> {
-  expect((await system.stop('SIGTERM')).code).toBe(0);
-  running.splice(running.indexOf(system), 1);
 }
 
 async function until(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
@@ -99,7 +78,7 @@ describe('compliance audit of an operator EIR left behind', () => {
   it('reports the devices the EIR answers wrongly and the blocked devices seen in network data', {
     timeout: 240_000,
   }, async () => {
-    const dir = tempDir();
+    const dir = systems.dir();
     const analyticsConfig = path.join(dir, 'analytics.yaml');
     writeFileSync(
       analyticsConfig,
@@ -116,7 +95,7 @@ describe('compliance audit of an operator EIR left behind', () => {
       OPENCEIR_ANALYTICS_CONFIG_FILE: analyticsConfig,
       DATABASE_URL: '',
     };
-    const registry = await start(registryEnv);
+    const registry = await systems.start(registryEnv);
     const cli = (args: string[]) => runCli(args, registryEnv, 60_000);
     // Operator beta takes its changes by webhook from the running registry's worker.
     let secret = '';
@@ -150,13 +129,13 @@ describe('compliance audit of an operator EIR left behind', () => {
       OPENCEIR_DIAMETER_PORT: '0',
       OPENCEIR_DATA_DIR: path.join(dir, 'node'),
     };
-    let node = await start(nodeEnv);
+    let node = await systems.start(nodeEnv);
     const head = (await (await fetch(`${registry.url}/ledger/v1/head`)).json()) as { treeSize: number };
     await until('the node holds the registry’s lists', async () => {
       const ready = (await (await fetch(`${node.url}/readyz`)).json()) as { checks: { checkIndex: string } };
       return ready.checks.checkIndex.startsWith(`position ${head.treeSize} `);
     });
-    await stop(node);
+    await systems.stop(node);
 
     // The node misses these: B3 and B4 blocked, T2 tracked, B1 unblocked.
     await change(imei(3), 'block', 'stolen');
@@ -164,7 +143,7 @@ describe('compliance audit of an operator EIR left behind', () => {
     await change(imei(12), 'track', 'investigation');
     await change(imei(1), 'unblock');
     // Back, following a registry it cannot reach: it answers from its saved index (fail-static).
-    node = await start({ ...nodeEnv, OPENCEIR_FOLLOW: `http://127.0.0.1:${await freePort()}` });
+    node = await systems.start({ ...nodeEnv, OPENCEIR_FOLLOW: `http://127.0.0.1:${await freePort()}` });
     const sbiUrl = `http://127.0.0.1:${nodeEnv.OPENCEIR_SBI_PORT}`;
     expect(node.output()).toContain(sbiUrl);
 
@@ -265,7 +244,7 @@ describe('compliance audit of an operator EIR left behind', () => {
     const refused = await cli(['audit', 'operators', '--sample', 'many']);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('--sample: a whole number from 0 to 1000');
-    await stop(node);
-    await stop(registry);
+    await systems.stop(node);
+    await systems.stop(registry);
   });
 });

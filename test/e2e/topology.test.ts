@@ -7,39 +7,21 @@
  * file shows the block; an entry of B's log forged in its database stops peer B at A, with nothing of
  * it applied, and nothing further either.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type DeviceKey, fullImei } from '../../src/identifiers/imei.ts';
-import { runCli, type Started, startSystemProcess } from '../support/process.ts';
-import { createTestDatabase, type TestDatabase } from '../support/stores.ts';
+import { runCli, type Started, TestSystems } from '../support/process.ts';
+import type { TestDatabase } from '../support/stores.ts';
 
 const A_KEY = 'registry-a-admin-key-0123456789';
 const B_KEY = 'registry-b-admin-key-0123456789';
 const NODE_KEY = 'node-admin-key-0123456789';
 const REPORTS = 20;
 
-const dirs: string[] = [];
-const running: Started[] = [];
-const databases: TestDatabase[] = [];
-function dataDir(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'openceir-topology-'));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(async () => {
-  for (const system of running) await system.stop('SIGKILL').catch(() => {});
-  for (const database of databases) await database.drop().catch(() => {});
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-async function start(env: NodeJS.ProcessEnv): Promise<Started> {
-  const system = await startSystemProcess({ OPENCEIR_SMS_SIMULATOR_PORT: '0', ...env });
-  running.push(system);
-  return system;
-}
+const systems = new TestSystems({ prefix: 'openceir-topology-' });
+afterAll(() => systems.close());
 
 const imeiOf = (serial: number) => fullImei(`3569380${String(serial).padStart(7, '0')}` as DeviceKey);
 
@@ -54,10 +36,7 @@ async function until<T>(what: string, fn: () => Promise<T | null>, timeoutMs = 2
     if (value !== null) return value;
     if (Date.now() > deadline)
       throw new Error(
-        `${what}: not within ${timeoutMs} ms (last error: ${String(last)})\n${running
-          .map((r) => r.output())
-          .join('\n---\n')
-          .slice(-4000)}`,
+        `${what}: not within ${timeoutMs} ms (last error: ${String(last)})\n${systems.outputs()}`,
       );
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
@@ -70,23 +49,25 @@ describe('exchange topology: two registries, two check nodes, an operator consum
   it('carries a report on B to A’s check nodes, its recovery too, and stops B at a forged entry', {
     timeout: 150_000,
   }, async () => {
-    const [dbA, dbB] = await Promise.all([createTestDatabase(), createTestDatabase()]);
-    databases.push(dbA, dbB);
+    const [dbA, dbB] = await Promise.all([systems.database(), systems.database()]);
     // The CLI shares A's data directory: A's ledger signing key is there.
-    const dirA = dataDir();
+    const dirA = systems.dir();
     const registryEnv = (database: TestDatabase, key: string) => ({
       OPENCEIR_ROLE: 'registry',
       DATABASE_URL: database.url,
       OPENCEIR_HTTP_PORT: '0',
-      OPENCEIR_DATA_DIR: database === dbA ? dirA : dataDir(),
+      OPENCEIR_DATA_DIR: database === dbA ? dirA : systems.dir(),
       OPENCEIR_ADMIN_API_KEY: key,
       OPENCEIR_DEMO: 'false',
     });
-    const [a, b] = await Promise.all([start(registryEnv(dbA, A_KEY)), start(registryEnv(dbB, B_KEY))]);
+    const [a, b] = await Promise.all([
+      systems.start(registryEnv(dbA, A_KEY)),
+      systems.start(registryEnv(dbB, B_KEY)),
+    ]);
     const cliA = { DATABASE_URL: dbA.url, OPENCEIR_DATA_DIR: dirA };
 
     // The agreement: B's ledger key, exchanged out of band, and A's trust policy for B.
-    const work = dataDir();
+    const work = systems.dir();
     const keyFile = path.join(work, 'country-b.pem');
     writeFileSync(keyFile, await (await fetch(`${b.url}/ledger/v1/public-key`)).text());
     const policyFile = path.join(work, 'country-b.yaml');
@@ -124,9 +105,9 @@ describe('exchange topology: two registries, two check nodes, an operator consum
       OPENCEIR_DIAMETER_PORT: '0',
       // Loaded CI machines delay the event loop; this test measures propagation, not overload refusals.
       OPENCEIR_OVERLOAD_MAX_DELAY_MS: '0',
-      OPENCEIR_DATA_DIR: dataDir(),
+      OPENCEIR_DATA_DIR: systems.dir(),
     });
-    const nodesStarting = Promise.all([start(nodeEnv('node-1')), start(nodeEnv('node-2'))]);
+    const nodesStarting = Promise.all([systems.start(nodeEnv('node-1')), systems.start(nodeEnv('node-2'))]);
     const added = await runCli(
       [
         'peer',

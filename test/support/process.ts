@@ -1,7 +1,12 @@
 /** Runs the real `openceir` command as a child process, the way an operator would. */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { expect } from 'vitest';
+import { createTestDatabase, type TestDatabase } from './stores.ts';
 
 export const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/openceir.js');
 
@@ -88,4 +93,88 @@ export function startSystemProcess(env: NodeJS.ProcessEnv, timeoutMs = 60_000): 
       );
     });
   });
+}
+
+/**
+ * Everything an end-to-end test starts or creates (`openceir start` processes, data directories,
+ * PostgreSQL databases and connections), released by `close()` (in `afterAll`) whatever state the
+ * test ended in: processes SIGKILLed, connections ended, databases dropped, directories removed.
+ */
+export class TestSystems {
+  private readonly dirs: string[] = [];
+  private readonly databases: TestDatabase[] = [];
+  private readonly clients: pg.Client[] = [];
+  private readonly running = new Set<Started>();
+
+  constructor(
+    private readonly options: {
+      /** Prefix of the temporary directories `dir()` makes. */
+      readonly prefix?: string;
+      /** How long `start` waits for the start banner. */
+      readonly startTimeoutMs?: number;
+    } = {},
+  ) {}
+
+  /** A new temporary directory, removed by close(). */
+  dir(prefix = this.options.prefix ?? 'openceir-e2e-'): string {
+    const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+    this.dirs.push(dir);
+    return dir;
+  }
+
+  /** A fresh PostgreSQL database, dropped by close(). */
+  async database(): Promise<TestDatabase> {
+    const database = await createTestDatabase();
+    this.databases.push(database);
+    return database;
+  }
+
+  /** A connection to `url`, ended by close(). */
+  async sql(url: string): Promise<pg.Client> {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    this.clients.push(client);
+    return client;
+  }
+
+  /**
+   * Starts `openceir start` and resolves once its banner says where it listens. The built-in SMSC
+   * simulator is on a free port (OPENCEIR_SMS_SIMULATOR_PORT=0) unless `env` says otherwise.
+   */
+  async start(env: NodeJS.ProcessEnv): Promise<Started> {
+    const system = await startSystemProcess(
+      { OPENCEIR_SMS_SIMULATOR_PORT: '0', ...env },
+      this.options.startTimeoutMs ?? 60_000,
+    );
+    this.running.add(system);
+    return system;
+  }
+
+  /** Stops a started process with SIGTERM; it must exit cleanly (code 0). */
+  async stop(system: Started): Promise<void> {
+    expect((await system.stop('SIGTERM')).code).toBe(0);
+    this.running.delete(system);
+  }
+
+  /** SIGKILLs a started process and waits for it to be gone. */
+  async kill(system: Started): Promise<Finished> {
+    const finished = await system.stop('SIGKILL');
+    this.running.delete(system);
+    return finished;
+  }
+
+  /** The output of the processes still running, for a failure message: the last `chars` characters. */
+  outputs(chars = 4000): string {
+    return [...this.running]
+      .map((r) => r.output())
+      .join('\n---\n')
+      .slice(-chars);
+  }
+
+  async close(): Promise<void> {
+    for (const client of this.clients) await client.end().catch(() => {});
+    for (const system of this.running) await system.stop('SIGKILL').catch(() => {});
+    for (const database of this.databases) await database.drop().catch(() => {});
+    for (const dir of this.dirs) rmSync(dir, { recursive: true, force: true });
+  }
 }
