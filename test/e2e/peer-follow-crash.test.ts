@@ -5,59 +5,25 @@
  * PostgreSQL database; the peer's backlog comes from DIRBS stolen list imports (8,000 blocks, then 1,600 unblocks;
  * PEER_CRASH_BLOCKS sets another size).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type DeviceKey, fullImei } from '../../src/identifiers/imei.ts';
-import { runCli, type Started, startSystemProcess } from '../support/process.ts';
-import { createTestDatabase, type TestDatabase } from '../support/stores.ts';
+import { runCli, TestSystems } from '../support/process.ts';
+import type { TestDatabase } from '../support/stores.ts';
 
 const BLOCKS = Number(process.env.PEER_CRASH_BLOCKS ?? 8_000);
 const KEPT = Math.round(BLOCKS * 0.8);
 
-const dirs: string[] = [];
-const running: Started[] = [];
-const databases: TestDatabase[] = [];
-const clients: pg.Client[] = [];
-function dataDir(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'openceir-peer-crash-'));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(async () => {
-  for (const client of clients) await client.end().catch(() => {});
-  for (const system of running) await system.stop('SIGKILL').catch(() => {});
-  for (const database of databases) await database.drop().catch(() => {});
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-async function start(env: NodeJS.ProcessEnv): Promise<Started> {
-  const system = await startSystemProcess(env);
-  running.push(system);
-  return system;
-}
-
-async function connect(url: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  clients.push(client);
-  return client;
-}
+const systems = new TestSystems({ prefix: 'openceir-peer-crash-' });
+afterAll(() => systems.close());
 
 async function until<T>(what: string, fn: () => Promise<T | null>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn();
     if (value !== null) return value;
-    if (Date.now() > deadline)
-      throw new Error(
-        `${what}: not within ${timeoutMs} ms\n${running
-          .map((r) => r.output())
-          .join('\n---\n')
-          .slice(-4000)}`,
-      );
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms\n${systems.outputs()}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
@@ -68,10 +34,9 @@ describe('a registry killed while it follows a peer', () => {
   it('resumes after a restart with exactly the lists the policy gives, no gap and no duplicate', {
     timeout: 240_000,
   }, async () => {
-    const [dbA, dbB] = await Promise.all([createTestDatabase(), createTestDatabase()]);
-    databases.push(dbA, dbB);
+    const [dbA, dbB] = await Promise.all([systems.database(), systems.database()]);
     // The CLI shares each registry's data directory: its ledger signing key is there.
-    const [dirA, dirB] = [dataDir(), dataDir()];
+    const [dirA, dirB] = [systems.dir(), systems.dir()];
     const registryEnv = (database: TestDatabase) => ({
       OPENCEIR_ROLE: 'registry',
       DATABASE_URL: database.url,
@@ -81,12 +46,12 @@ describe('a registry killed while it follows a peer', () => {
       OPENCEIR_ADMIN_API_KEY: 'registry-admin-key-0123456789',
       OPENCEIR_DEMO: 'false',
     });
-    const b = await start(registryEnv(dbB));
+    const b = await systems.start(registryEnv(dbB));
     const cliB = { DATABASE_URL: dbB.url, OPENCEIR_DATA_DIR: dirB };
     const cliA = { DATABASE_URL: dbA.url, OPENCEIR_DATA_DIR: dirA };
 
     // B's backlog: stolen reports, then a fifth of them recovered.
-    const work = dataDir();
+    const work = systems.dir();
     const imeis = Array.from({ length: BLOCKS }, (_, i) =>
       fullImei(`3569380${String(i).padStart(7, '0')}` as DeviceKey),
     );
@@ -123,15 +88,15 @@ describe('a registry killed while it follows a peer', () => {
     );
     expect(added.code, added.stderr).toBe(0);
 
-    const sqlA = await connect(dbA.url);
-    const sqlB = await connect(dbB.url);
+    const sqlA = await systems.sql(dbA.url);
+    const sqlB = await systems.sql(dbB.url);
     const sizeB = Number((await sqlB.query('select size from ledger_state')).rows[0].size);
     expect(sizeB).toBeGreaterThanOrEqual(BLOCKS + (BLOCKS - KEPT));
     const position = async () =>
       Number((await sqlA.query('select position from peer')).rows[0]?.position ?? 0);
 
     // A follows B and is killed mid-stream.
-    let a = await start(registryEnv(dbA));
+    let a = await systems.start(registryEnv(dbA));
     const startedAt = performance.now();
     const atKill = await until(
       'A is mid-stream',
@@ -141,8 +106,7 @@ describe('a registry killed while it follows a peer', () => {
       },
       120_000,
     );
-    const killed = await a.stop('SIGKILL');
-    running.splice(running.indexOf(a), 1);
+    const killed = await systems.kill(a);
     expect(killed.signal).toBe('SIGKILL');
     const stoppedAt = await position();
     console.log(
@@ -151,7 +115,7 @@ describe('a registry killed while it follows a peer', () => {
     expect(stoppedAt).toBeLessThan(sizeB);
 
     // Restarted: it resumes from the position it stored, and catches up.
-    a = await start(registryEnv(dbA));
+    a = await systems.start(registryEnv(dbA));
     const resumedAt = performance.now();
     await until('A catches up with B', async () => ((await position()) === sizeB ? true : null), 180_000);
     console.log(
