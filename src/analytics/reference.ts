@@ -11,6 +11,7 @@
 import { sql } from 'drizzle-orm';
 import { type Database, query } from '../store/index.ts';
 import { gsmaBandsToMask } from './rat.ts';
+import type { ImsiSealer } from './subscriber-seal.ts';
 
 export interface ReferenceLists {
   readonly gsma: readonly {
@@ -48,7 +49,10 @@ export const EMPTY_REFERENCE: ReferenceLists = {
 };
 
 /** The registry's current lists as analytics reads them (the tables of ledger/, tacdb/ and analytics/). */
-export async function readReferenceLists(db: Database): Promise<ReferenceLists> {
+export async function readReferenceLists(
+  db: Database,
+  imsiSealer: ImsiSealer | null = null,
+): Promise<ReferenceLists> {
   const rows = <T>(statement: ReturnType<typeof sql>) => query<T>(db, statement);
   const gsma = await rows<{
     tac: string;
@@ -100,6 +104,15 @@ export async function readReferenceLists(db: Database): Promise<ReferenceLists> 
   const subscribers = await rows<{ uid: string; imsi: string }>(
     sql`select uid, imsi from analytics_subscriber order by 1, 2`,
   );
+  // Sealed at rest when imported with a key (subscriber-lists.ts); the lists carry them opened.
+  const [sealing] = await rows<{ key_id: string }>(
+    sql`select key_id from analytics_sealing where what = 'subscriber_list'`,
+  );
+  if (sealing && sealing.key_id !== imsiSealer?.keyId)
+    throw new Error(
+      `the subscribers list's IMSIs are sealed under privacy key ${sealing.key_id}; set privacy.key_file to that key`,
+    );
+  if (sealing && imsiSealer) for (const s of subscribers) s.imsi = imsiSealer.open(s.imsi);
   const association = await rows<{ uid: string; imei_norm: string }>(
     sql`select uid, imei_norm from analytics_association order by 1, 2`,
   );

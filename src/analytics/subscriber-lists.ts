@@ -29,6 +29,7 @@ import {
 } from '../ledger/lists/import.ts';
 import { type Database, type Executor, query } from '../store/index.ts';
 import { normaliseImei } from './normalise.ts';
+import type { ImsiSealer } from './subscriber-seal.ts';
 
 export const SUBSCRIBER_LISTS = ['subscribers', 'association'] as const;
 export type SubscriberList = (typeof SUBSCRIBER_LISTS)[number];
@@ -86,8 +87,15 @@ const splitKey = (key: string): [string, string] => {
   return [key.slice(0, comma), key.slice(comma + 1)];
 };
 
-/** One row of a subscribers or association file: its key, or every rule it breaks. */
-export function parseListRow(list: SubscriberList, fields: Readonly<Record<string, string>>): RowResult {
+/**
+ * One row of a subscribers or association file: its key, or every rule it breaks. With a sealer, a
+ * subscriber's IMSI is sealed as the analytics engines store it (subscriber-seal.ts).
+ */
+export function parseListRow(
+  list: SubscriberList,
+  fields: Readonly<Record<string, string>>,
+  imsiSealer: ImsiSealer | null = null,
+): RowResult {
   const spec = SPECS[list];
   const problems: FieldProblem[] = [];
   const uid = fields.uid ?? '';
@@ -102,7 +110,46 @@ export function parseListRow(list: SubscriberList, fields: Readonly<Record<strin
     raw === '' ? ({ field: spec.column, message: 'is empty' } as FieldProblem) : spec.parseValue(raw);
   if (typeof value !== 'string') problems.push(value);
   if (problems.length > 0 || typeof value !== 'string') return { problems };
-  return { item: { key: keyOf(uid, value), meta: NO_META } };
+  const stored = imsiSealer && list === 'subscribers' ? imsiSealer.seal(value) : value;
+  return { item: { key: keyOf(uid, stored), meta: NO_META } };
+}
+
+/**
+ * The subscribers list's IMSIs are sealed under one key or all in clear (`analytics_sealing`, what
+ * `subscriber_list`): a sealed import needs the recorded key, or a full file over a list in clear (it
+ * replaces every row); an import without a key needs a list in clear. Records the key when it seals.
+ */
+async function checkListSealing(
+  tx: Executor,
+  sealer: ImsiSealer | null,
+  mode: 'full' | 'delta',
+  record: boolean,
+): Promise<void> {
+  const [row] = await query<{ key_id: string }>(
+    tx,
+    sql`select key_id from analytics_sealing where what = 'subscriber_list'`,
+  );
+  const recorded = row?.key_id ?? null;
+  if (recorded !== null && recorded === sealer?.keyId) return;
+  if (recorded !== null)
+    throw new ListImportError(
+      `the subscribers list's IMSIs are sealed under privacy key ${recorded}; set privacy.key_file to that key`,
+    );
+  if (sealer === null) return;
+  if (mode === 'delta') {
+    const [any] = await query<{ found: number }>(
+      tx,
+      sql`select 1 as found from analytics_subscriber limit 1`,
+    );
+    if (any)
+      throw new ListImportError(
+        'the subscribers list holds IMSIs in clear (imported before sealing at rest): import a full subscribers file once, which seals every row, then deltas',
+      );
+  }
+  if (record)
+    await tx.execute(
+      sql`insert into analytics_sealing (what, key_id) values ('subscriber_list', ${sealer.keyId})`,
+    );
 }
 
 export interface ListImportOptions {
@@ -112,6 +159,8 @@ export interface ListImportOptions {
   readonly deltaChecks?: Partial<Pick<DeltaChecks, 'adds' | 'removes'>>;
   /** DIRBS historic size check for full files (default on; --disable-historic-check). */
   readonly historicCheck?: boolean;
+  /** Seals the subscribers' IMSIs at rest (subscriber-seal.ts); null or absent: stored in clear. */
+  readonly imsiSealer?: ImsiSealer | null;
 }
 
 export type ListImportOutcome = 'imported' | 'already-imported' | 'refused' | 'dry-run';
@@ -262,6 +311,13 @@ export async function importSubscriberList(
 ): Promise<ListImportReport> {
   const spec = SPECS[list];
   const mode = options.mode ?? 'full';
+  const sealer = list === 'subscribers' ? (options.imsiSealer ?? null) : null;
+  // Samples are shown to a person: a sealed IMSI is opened for them.
+  const shown = (key: string) => {
+    if (!sealer) return key;
+    const [uid, imsi] = splitKey(key);
+    return keyOf(uid, sealer.open(imsi));
+  };
   const sha = await fileSha256(file).catch((error: Error) => {
     throw new ListImportError(`cannot read ${file}: ${error.message}`);
   });
@@ -289,7 +345,12 @@ export async function importSubscriberList(
       );
     collected = await collectItems(
       rows,
-      { mode, changes: ['add', 'remove'], keyField: 'uid', parse: (fields) => parseListRow(list, fields) },
+      {
+        mode,
+        changes: ['add', 'remove'],
+        keyField: 'uid',
+        parse: (fields) => parseListRow(list, fields, sealer),
+      },
       fail,
     );
   } catch (error) {
@@ -319,8 +380,8 @@ export async function importSubscriberList(
       removes: plan.removes.length,
       unchanged: plan.unchanged,
       samples: {
-        adds: plan.adds.slice(0, SAMPLES).map((i) => i.key),
-        removes: plan.removes.slice(0, SAMPLES).map((i) => i.key),
+        adds: plan.adds.slice(0, SAMPLES).map((i) => shown(i.key)),
+        removes: plan.removes.slice(0, SAMPLES).map((i) => shown(i.key)),
       },
       importId: extra.importId ?? null,
       importedAt: extra.importedAt ?? null,
@@ -329,6 +390,7 @@ export async function importSubscriberList(
     const earlier = await earlierImport(tx, list, mode, sha);
     if (earlier) return alreadyImported(list, mode, file, sha, earlier);
 
+    if (list === 'subscribers') await checkListSealing(tx, sealer, mode, false);
     const current = await currentItems(tx, spec);
     const plan = planChanges(items, current, { mode, list, keyField: 'uid', deltaChecks }, fail);
     if (errorCount > 0) return report('refused', plan);
@@ -344,6 +406,7 @@ export async function importSubscriberList(
     }
     if (options.dryRun) return report('dry-run', plan);
 
+    if (list === 'subscribers') await checkListSealing(tx, sealer, mode, true);
     await apply(tx, spec, plan.adds, plan.removes);
     const [record] = await query<{ import_id: number; imported_at: string }>(
       tx,

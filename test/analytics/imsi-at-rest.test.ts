@@ -3,19 +3,23 @@
  * data directory (database file, write-ahead log, Parquet partitions) and on PostgreSQL: a planted IMSI
  * is not in any file's bytes nor in any table, while the same import without a key shows it (so the
  * search can find what it looks for); a store in clear, or sealed under another key, is refused.
+ * The subscribers list imported into the registry database is sealed the same way.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DuckDbEngine } from '../../src/analytics/engines/duckdb.ts';
 import type { AnalyticsEngine, OperatorRow } from '../../src/analytics/engines/engine.ts';
 import { PostgresEngine } from '../../src/analytics/engines/postgres.ts';
 import { AnalyticsSealingError } from '../../src/analytics/engines/sealing.ts';
 import { normaliseImei } from '../../src/analytics/normalise.ts';
-import { EMPTY_REFERENCE } from '../../src/analytics/reference.ts';
+import { EMPTY_REFERENCE, readReferenceLists } from '../../src/analytics/reference.ts';
+import { importSubscriberList, ListImportError } from '../../src/analytics/subscriber-lists.ts';
 import { ImsiSealer } from '../../src/analytics/subscriber-seal.ts';
+import { query } from '../../src/store/index.ts';
 import { createTestStore } from '../support/stores.ts';
 
 const PLANTED = '639027716493825';
@@ -193,6 +197,62 @@ describe('IMSIs at rest on PostgreSQL', () => {
       expect(await engine.query('select what, key_id from analytics_sealing')).toEqual([
         { what: 'imsi', key_id: sealer.keyId },
       ]);
+    } finally {
+      await store.dispose();
+    }
+  });
+});
+
+describe('the subscribers list in the registry database', () => {
+  it('is stored sealed, read back opened, and a delta over a list in clear is refused', async () => {
+    const store = await createTestStore('pglite');
+    try {
+      const db = store.store.db;
+      const sealer = ImsiSealer.fromPrivacyKey(Buffer.alloc(32, 6));
+      const folder = dataDir();
+      const write = (name: string, text: string) => {
+        writeFileSync(path.join(folder, name), text);
+        return path.join(folder, name);
+      };
+      const full = write('full.csv', `uid,imsi\nU1,${PLANTED}\nU2,${PAIRED}\n`);
+      const delta = write('delta.csv', `uid,imsi,change_type\nU3,639020000000003,add\n`);
+
+      // In clear first (an installation from before sealing): a sealed delta on top is refused.
+      await importSubscriberList(db, 'subscribers', full);
+      await expect(
+        importSubscriberList(db, 'subscribers', delta, { imsiSealer: sealer, mode: 'delta' }),
+      ).rejects.toThrow(/holds IMSIs in clear.*import a full subscribers file once/);
+      // A full file with the key replaces every row, sealed; samples are shown opened.
+      const sealed = await importSubscriberList(
+        db,
+        'subscribers',
+        write('full2.csv', `uid,imsi\nU1,${PLANTED}\nU2,${PAIRED}\n\n`),
+        {
+          imsiSealer: sealer,
+          historicCheck: false,
+        },
+      );
+      expect(sealed.outcome).toBe('imported');
+      expect(sealed.samples.adds).toContain(`U1,${PLANTED}`);
+      const imsis = (await query<{ imsi: string }>(db, sql`select imsi from analytics_subscriber`)).map(
+        (r) => r.imsi,
+      );
+      expect(imsis).not.toContain(PLANTED);
+      expect(imsis).toContain(sealer.seal(PLANTED));
+      // Read back for the engines, opened (they seal it again as they store it).
+      expect((await readReferenceLists(db, sealer)).subscribers).toEqual([
+        { uid: 'U1', imsi: PLANTED },
+        { uid: 'U2', imsi: PAIRED },
+      ]);
+      await expect(readReferenceLists(db)).rejects.toThrow(/sealed under privacy key/);
+      await expect(importSubscriberList(db, 'subscribers', delta, { mode: 'delta' })).rejects.toThrow(
+        ListImportError,
+      );
+      const added = await importSubscriberList(db, 'subscribers', delta, {
+        imsiSealer: sealer,
+        mode: 'delta',
+      });
+      expect(added.adds).toBe(1);
     } finally {
       await store.dispose();
     }

@@ -103,7 +103,7 @@ export async function classify(options: ClassifyOptions): Promise<ClassifyResult
   const today = options.today ?? new Date().toISOString().slice(0, 10);
   const currDate = options.currDate ?? today;
 
-  await engine.loadReference(await readReferenceLists(db));
+  await engine.loadReference(await readReferenceLists(db, engine.imsiSealer ?? null));
   const [end] = await engine.query(ANALYSIS_END_SQL);
   const analysisEnd = options.currDate ?? end?.analysis_end ?? today;
   const [count] = await engine.query(NETWORK_IMEI_COUNT_SQL);

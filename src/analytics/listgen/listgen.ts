@@ -97,7 +97,9 @@ export async function listgen(options: ListgenOptions): Promise<ListgenResult> {
     .returning({ runId: analyticsRun.runId });
   const runId = run!.runId;
   try {
-    await engine.loadReference(options.reference ?? (await readReferenceLists(db)));
+    await engine.loadReference(
+      options.reference ?? (await readReferenceLists(db, engine.imsiSealer ?? null)),
+    );
     const reasons = new Map(config.conditions.filter((c) => c.blocking).map((c) => [c.label, c.reason]));
     const blocking = await blockingRows(db, reasons);
     const texts = async (statement: string) =>

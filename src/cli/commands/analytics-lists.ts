@@ -19,8 +19,10 @@ import {
   SUBSCRIBER_LISTS,
   type SubscriberList,
 } from '../../analytics/subscriber-lists.ts';
+import { ImsiSealer } from '../../analytics/subscriber-seal.ts';
 import { loadConfig } from '../../config/load.ts';
 import type { ImportType } from '../../ledger/lists/formats.ts';
+import { loadOrCreatePrivacyKey } from '../../privacy/seal.ts';
 import { RegistryInputError } from '../../registry/operations.ts';
 import { openStore } from '../../store/index.ts';
 import { DirectoryLockedError } from '../../store/lock.ts';
@@ -173,6 +175,8 @@ function subscriberListCommand(importCommand: Command, list: SubscriberList): vo
     try {
       await store.migrate();
       const report = await importSubscriberList(store.db, list, path.resolve(file), {
+        // The subscribers' IMSIs are sealed at rest under the privacy key, as the engines seal them.
+        imsiSealer: ImsiSealer.fromPrivacyKey(loadOrCreatePrivacyKey(config.privacy.keyFile)),
         mode: options.delta ? 'delta' : 'full',
         dryRun: options.dryRun === true,
         historicCheck: options.sizeCheck !== false && options.disableHistoricCheck !== true,
