@@ -4,13 +4,10 @@
  * PostgreSQL database, waiting for a condition (bounded), and `openceir ledger verify`.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { expect } from 'vitest';
-import { BIN, runCli, type Started, startSystemProcess } from './process.ts';
-import { createTestDatabase, type TestDatabase } from './stores.ts';
+import { BIN, type Finished, runCli, type Started, TestSystems } from './process.ts';
+import type { TestDatabase } from './stores.ts';
 
 export const CRASH_SEED = Number(process.env.OPENCEIR_CRASH_SEED ?? 9);
 export const ADMIN_KEY = 'crash-admin-key-0123456789';
@@ -42,31 +39,11 @@ export async function until<T>(what: string, fn: () => Promise<T | null>, timeou
 
 /**
  * Everything one crash test creates (databases, data directories, processes, connections), released
- * by `close()` whatever state the test ended in.
+ * by `close()` whatever state the test ended in; registries wait up to two minutes to start.
  */
-export class CrashBench {
-  private readonly dirs: string[] = [];
-  private readonly databases: TestDatabase[] = [];
-  private readonly clients: pg.Client[] = [];
-  private readonly running = new Set<Started>();
-
-  dir(prefix = 'openceir-crash-'): string {
-    const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
-    this.dirs.push(dir);
-    return dir;
-  }
-
-  async database(): Promise<TestDatabase> {
-    const database = await createTestDatabase();
-    this.databases.push(database);
-    return database;
-  }
-
-  async sql(url: string): Promise<pg.Client> {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    this.clients.push(client);
-    return client;
+export class CrashBench extends TestSystems {
+  constructor() {
+    super({ prefix: 'openceir-crash-', startTimeoutMs: 120_000 });
   }
 
   /** The environment of a registry on `database` whose signing key lives in `dir`. */
@@ -85,24 +62,11 @@ export class CrashBench {
     };
   }
 
-  async start(env: NodeJS.ProcessEnv): Promise<Started> {
-    const system = await startSystemProcess(env, 120_000);
-    this.running.add(system);
-    return system;
-  }
-
   /** SIGKILLs a started process and waits for it to be gone. */
-  async kill(system: Started): Promise<void> {
-    const finished = await system.stop('SIGKILL');
-    this.running.delete(system);
+  override async kill(system: Started): Promise<Finished> {
+    const finished = await super.kill(system);
     expect(finished.signal).toBe('SIGKILL');
-  }
-
-  async close(): Promise<void> {
-    for (const client of this.clients) await client.end().catch(() => {});
-    for (const system of this.running) await system.stop('SIGKILL').catch(() => {});
-    for (const database of this.databases) await database.drop().catch(() => {});
-    for (const dir of this.dirs) rmSync(dir, { recursive: true, force: true });
+    return finished;
   }
 }
 
