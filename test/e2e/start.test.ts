@@ -20,7 +20,9 @@ afterAll(() => {
 });
 
 describe('openceir start on PGlite (the embedded default)', () => {
-  it('serves health, readiness, the catalogue and identify; stops on SIGTERM; restarts on the same data', async () => {
+  it('serves health, readiness, the catalogue and identify; stops on SIGTERM; restarts on the same data', {
+    timeout: 180_000,
+  }, async () => {
     const dir = dataDir();
     const env = {
       OPENCEIR_HTTP_PORT: '0',
