@@ -52,10 +52,15 @@ const OVERSIGHT = ['regulator', 'auditor'] as const satisfies readonly Role[];
 /** REST checks read the check index only: operators' systems check with their own key. */
 const CHECKS = ['operator', 'regulator'] as const satisfies readonly Role[];
 const CHECK_READS = ['operator', 'regulator', 'auditor'] as const satisfies readonly Role[];
-/** The whole ledger: check nodes and peer registries follow it with a key that can write nothing. */
-const LEDGER_FOLLOWERS = ['follower', 'peer', 'regulator', 'auditor'] as const satisfies readonly Role[];
+/**
+ * The whole ledger names every operator's subscribers, staff and cases: check nodes (and a registry's
+ * own instances) follow it with a follower key that can write nothing. A peer registry reads only its
+ * feed (`/exchange/v1/feed`: what its trust policy shares), never the ledger.
+ */
+const LEDGER_FOLLOWERS = ['follower', 'regulator', 'auditor'] as const satisfies readonly Role[];
 /** Check nodes send their sightings; an operator's EIR sends its own (stored as its network's). */
 const SIGHTING_SOURCES = ['follower', 'operator', 'regulator'] as const satisfies readonly Role[];
+/** A peer key matches keyed tokens (no identifiers cross); its shared entries come by the feed key. */
 const PEER = ['peer', 'regulator'] as const satisfies readonly Role[];
 
 type Row = [HttpMethod, string, string, (readonly Caller[])?];
@@ -194,9 +199,9 @@ export const ROUTE_PERMISSIONS: readonly RoutePermission[] = [
     [
       'GET',
       '/ledger/v1/entries',
-      'entries name devices and subscribers: check nodes and peers with a follower or peer key',
+      'entries name devices, subscribers, staff and cases: check nodes with a follower key; a peer reads its feed',
     ],
-    ['GET', '/ledger/v1/snapshot', 'the lists as a snapshot, for check nodes with a follower key'],
+    ['GET', '/ledger/v1/snapshot', 'the lists as a snapshot, for check nodes with a follower key; not peers'],
   ]),
   ...rows(CASE_STAFF, [
     ['GET', '/console/cases', 'police, operator care and the regulator work cases (scoped by organisation)'],
@@ -338,9 +343,9 @@ export const PORT_ACCESS: readonly Entrance[] = [
   },
   {
     name: 'Follower protocol `/ledger/v1` (on the HTTP port)',
-    who: 'public: heads, proofs, public key; check nodes and peer registries: entries, snapshot',
+    who: 'public: heads, proofs, public key; check nodes: entries, snapshot (peer registries read `/exchange/v1/feed`)',
     proof:
-      'none for hashes; for entries and snapshots a follower or peer API key (or regulator, auditor, admin key)',
+      'none for hashes; for entries and snapshots a follower API key (or regulator, auditor, admin key); a peer key is refused',
   },
   {
     name: 'N5g-eir (`sbi_port`, TS 29.511)',

@@ -4,6 +4,7 @@
  * credentials and with each role's API key (and console session) are refused or admitted as the
  * table says. Access control does not depend on the engine, so one engine is enough here.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
@@ -295,15 +296,55 @@ describe('route permissions', () => {
       'GET /ledger/v1/snapshot',
       'POST /api/v1/sightings',
     ]);
-    expect(allowed('peer')).toEqual([
-      'GET /ledger/v1/entries',
-      'GET /ledger/v1/snapshot',
-      'POST /exchange/v1/match',
-    ]);
+    // A peer registry matches keyed tokens; its shared entries come through its feed, never the ledger.
+    expect(allowed('peer')).toEqual(['POST /exchange/v1/match']);
     // An operator's system runs REST checks with its own key: they read the check index only.
     expect(allowed('operator')).toEqual(
       expect.arrayContaining(['GET /api/v1/devices/:id/status', 'POST /api/v1/check/bulk']),
     );
+  });
+
+  it('refuses a peer key the ledger’s entries and snapshot, and serves the peer its feed with its feed key', async () => {
+    const peerKey = principals.find((p) => p.role === 'peer')!.authorization;
+    const publicKey = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' });
+    const added = await t.call('/api/v1/exchange/peers', {
+      method: 'POST',
+      json: {
+        id: 'country-p',
+        url: 'http://127.0.0.1:9',
+        publicKey,
+        policy: { share: { reasons: ['stolen'] } },
+      },
+    });
+    expect(added.status).toBe(201);
+    const { feedKey } = (await (
+      await t.call('/api/v1/exchange/peers/country-p/feed-key', { method: 'POST' })
+    ).json()) as { feedKey: string };
+    const imei = '356938035643809';
+    const blocked = await t.call(`/api/v1/devices/${imei}/block`, {
+      method: 'POST',
+      json: { reason: 'stolen', source: 'police' },
+    });
+    expect(blocked.status).toBe(200);
+    const read = (path: string, authorization: string) =>
+      fetch(`${base}${path}`, { headers: { authorization } });
+
+    for (const path of ['/ledger/v1/entries?start=0', '/ledger/v1/snapshot']) {
+      const refused = await read(path, peerKey);
+      expect(refused.status, `${path} with a peer key`).toBe(403);
+      expect(await refused.text()).toContain('"FORBIDDEN"');
+      // The same read with a follower key works: the refusal is the role's, not the request's.
+      const follower = principals.find((p) => p.role === 'follower')!.authorization;
+      const admitted = await read(path, follower);
+      expect(admitted.status, `${path} with a follower key`).toBe(200);
+      await admitted.arrayBuffer();
+    }
+    const feed = await read('/exchange/v1/feed?after=0', `Bearer ${feedKey}`);
+    expect(feed.status).toBe(200);
+    const page = (await feed.json()) as { entries: { entry: { target: { deviceKey: string } } }[] };
+    expect(page.entries.map((e) => e.entry.target.deviceKey)).toContain(imei.slice(0, 14));
+    // The peer key is not a feed key.
+    expect((await read('/exchange/v1/feed?after=0', peerKey)).status).toBe(401);
   });
 
   it('offers on the console home exactly the pages each role may open', () => {

@@ -205,7 +205,8 @@ function apiKeyCommands(program: Command): void {
       .command('create')
       .description('create a key; it is printed once and never stored')
       .requiredOption('--org <id>', 'organisation')
-      // Keys also carry the machines' roles: follower (a check node), peer (a peer registry).
+      // Keys also carry the machines' roles: follower (a check node, or a registry's own instance following
+      // its whole ledger), peer (a peer registry's keyed-token matching; its shared entries come by feed key).
       .addOption(new Option('--role <role>').choices([...API_KEY_ROLES]).makeOptionMandatory())
       .requiredOption('--label <text>', 'which system holds the key')
       .option(

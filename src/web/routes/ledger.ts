@@ -7,7 +7,9 @@
  *   GET /ledger/v1/proofs/consistency   RFC 9162 consistency proof
  *   GET /ledger/v1/snapshot?position    the check index (current lists, or as at a position) with its frontier
  *   GET /ledger/v1/public-key           the signing key (PEM)
- * Heads, proofs and keys are public (hashes only); entries name subscribers, so they need a key.
+ * Heads, proofs and keys are public (hashes only): peer registries verify with them. Entries and snapshots
+ * name subscribers, staff and cases, so they need a follower key; a peer reads only what we share with it,
+ * through its feed (/exchange/v1/feed, exchange/peers/feed.ts), never these.
  */
 
 import { Readable } from 'node:stream';
@@ -114,12 +116,13 @@ export function ledgerRoutes(app: FastifyInstance, context: AppContext): void {
   });
 
   app.get<{ Querystring: { start: number; limit?: number } }>('/ledger/v1/entries', {
-    config: { access: ['follower', 'peer', 'regulator', 'auditor'] },
+    config: { access: ['follower', 'regulator', 'auditor'] },
     schema: {
       tags: ['ledger'],
       summary: 'Ledger entries from a position',
       description:
-        'Each entry’s Merkle leaf is SHA-256(0x00 ‖ RFC 8785 canonical JSON of the entry with "v":1), see docs/ledger.md.',
+        'Each entry’s Merkle leaf is SHA-256(0x00 ‖ RFC 8785 canonical JSON of the entry with "v":1), see docs/ledger.md. ' +
+        'Needs a follower key (or regulator, auditor); a peer registry reads GET /exchange/v1/feed instead.',
       querystring: Type.Object({
         start: nat('First position'),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
@@ -227,7 +230,7 @@ export function ledgerRoutes(app: FastifyInstance, context: AppContext): void {
   });
 
   app.get<{ Querystring: { position?: number } }>('/ledger/v1/snapshot', {
-    config: { access: ['follower', 'peer', 'regulator', 'auditor'] },
+    config: { access: ['follower', 'regulator', 'auditor'] },
     schema: {
       tags: ['ledger'],
       summary:
