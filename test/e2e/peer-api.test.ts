@@ -45,9 +45,10 @@ describe('peer API [postgres]', () => {
 
     const added = await t.call('/api/v1/exchange/peers', {
       method: 'POST',
-      json: { id: 'country-b', url: 'http://127.0.0.1:9/', publicKey: PEM, via: 'feed' },
+      json: { id: 'country-b', url: 'http://127.0.0.1:9/', publicKey: PEM },
     });
     expect(added.status).toBe(201);
+    // Read through the feed it keeps for us unless said otherwise: a peer key reads no ledger entries.
     expect(await added.json()).toMatchObject({
       id: 'country-b',
       url: 'http://127.0.0.1:9',

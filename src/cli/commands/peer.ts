@@ -4,9 +4,11 @@
  * the server's API (`--server`, or the local server when it holds the embedded database).
  */
 import { readFileSync } from 'node:fs';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { loadConfig } from '../../config/load.ts';
 import {
+  DEFAULT_PEER_VIA,
+  PEER_VIAS,
   PeerDirectory,
   PeerInputError,
   PeerNotFoundError,
@@ -195,11 +197,19 @@ export function peerCommands(peer: Command): void {
       .argument('<url>', 'base URL of its ledger API, e.g. https://ceir.example.org')
       .requiredOption('--public-key <file>', 'its ledger signing key (PEM, its GET /ledger/v1/public-key)')
       .option('--policy <file>', 'trust policy, YAML or JSON (default: stolen and lost → blocked foreign-*)')
-      .option('--peer-api-key <key>', 'the key the peer issued us to read its ledger or its feed for us')
       .option(
-        '--via <via>',
-        'ledger (its whole ledger API) or feed (its feed for us: what it shares)',
-        'ledger',
+        '--peer-api-key <key>',
+        'the key the peer issued us: its feed key for us (`openceir peer feed-key` there), or with --via ledger a follower key',
+      )
+      .addOption(
+        new Option(
+          '--via <via>',
+          'feed: its feed for us, only what its policy shares (a peer key reads no ledger entries); ' +
+            'ledger: its whole ledger API, only when it deliberately issued us a follower key ' +
+            '(e.g. a national registry and its own regional instance)',
+        )
+          .choices([...PEER_VIAS])
+          .default(DEFAULT_PEER_VIA),
       ),
   ).action(
     (

@@ -12,9 +12,14 @@ import { DEFAULT_POLICY, PolicyError, parsePolicy, type TrustPolicy } from './po
 export const PEER_STATES = ['active', 'paused', 'stopped'] as const;
 export type PeerState = (typeof PEER_STATES)[number];
 
-/** How we read a peer: its whole ledger API, or the feed it keeps for us (only what it shares). */
+/**
+ * How we read a peer: the feed it keeps for us (only what it shares, with its feed key for us), or its
+ * whole ledger API, when it deliberately issued us a follower key (a national registry and its own
+ * regional instance). A peer key reads no ledger entries (web/permissions.ts).
+ */
 export const PEER_VIAS = ['ledger', 'feed'] as const;
 export type PeerVia = (typeof PEER_VIAS)[number];
+export const DEFAULT_PEER_VIA: PeerVia = 'feed';
 
 /** A peer as people see it (no API key). */
 export interface PeerView {
@@ -152,7 +157,8 @@ export function checkPeerInput(input: PeerInput): { keyId: string; policy: Trust
   if (input.via !== undefined && !(PEER_VIAS as readonly string[]).includes(input.via))
     problems.push({
       field: 'via',
-      message: 'must be ledger (its whole ledger API) or feed (its feed for us)',
+      message:
+        'must be feed (its feed for us, the default) or ledger (its whole ledger API, with a follower key)',
     });
   let policy: TrustPolicy = DEFAULT_POLICY;
   if (input.policy !== undefined && input.policy !== null) {
@@ -175,7 +181,7 @@ export class PeerDirectory {
     const rows = await query(
       this.db,
       sql`insert into peer (id, url, public_key_pem, key_id, api_key, via, policy)
-          values (${input.id}, ${input.url.replace(/\/+$/, '')}, ${input.publicKeyPem}, ${keyId}, ${input.apiKey ?? null}, ${input.via ?? 'ledger'},
+          values (${input.id}, ${input.url.replace(/\/+$/, '')}, ${input.publicKeyPem}, ${keyId}, ${input.apiKey ?? null}, ${input.via ?? DEFAULT_PEER_VIA},
                   ${JSON.stringify(policy)}::jsonb)
           on conflict (id) do nothing returning *`,
     );

@@ -67,10 +67,12 @@ describe.each(ENGINES)('peer follower [%s]', (engine) => {
     });
     directory = new PeerDirectory(a.db);
     problems.length = 0;
+    // Its whole ledger: the case of a registry that issued us a follower key (its own regional instance).
     await directory.add({
       id: 'country-b',
       url: 'http://127.0.0.1:1',
       publicKeyPem: b.signer.publicKeyPem,
+      via: 'ledger',
       policy: {
         apply: {
           stolen: { action: 'block', reason: 'foreign-stolen' },
@@ -122,7 +124,12 @@ describe.each(ENGINES)('peer follower [%s]', (engine) => {
   it('does not re-import our own entries echoed by a peer that follows us', async () => {
     // B follows A too, with the same policy: our block comes back to us from B as theirs.
     const bDirectory = new PeerDirectory(b.db);
-    await bDirectory.add({ id: 'country-a', url: 'http://127.0.0.1:1', publicKeyPem: a.signer.publicKeyPem });
+    await bDirectory.add({
+      id: 'country-a',
+      url: 'http://127.0.0.1:1',
+      publicKeyPem: a.signer.publicKeyPem,
+      via: 'ledger',
+    });
     const bFollower = new PeerFollower(b, { sourceOf: () => local(a) });
     await a.append([block(DEVICE, 'stolen')]);
     await bFollower.roundAll();
@@ -201,6 +208,7 @@ describe.each(ENGINES)('peer follower [%s]', (engine) => {
       id: 'country-b',
       url: 'http://127.0.0.1:1',
       publicKeyPem: a.signer.publicKeyPem,
+      via: 'ledger',
     });
     await follower.roundAll();
     peer = await directory.get('country-b');
@@ -236,12 +244,8 @@ describe.each(ENGINES)('peer follower [%s]', (engine) => {
       },
     });
     await directory.remove('country-b');
-    await directory.add({
-      id: 'country-b',
-      url: 'http://127.0.0.1:1',
-      publicKeyPem: b.signer.publicKeyPem,
-      via: 'feed',
-    });
+    // Its feed is how a peer is read unless said otherwise.
+    await directory.add({ id: 'country-b', url: 'http://127.0.0.1:1', publicKeyPem: b.signer.publicKeyPem });
 
     await b.append([block(DEVICE, 'stolen'), block(OTHER, 'lost'), block('35000000000001', 'counterfeit')]);
     const page = await feedFor(b, reader!, 0);

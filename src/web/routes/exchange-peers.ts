@@ -88,11 +88,17 @@ export function exchangePeerRoutes(app: FastifyInstance, context: AppContext): v
         id: Type.String({ description: 'Our name for it; its entries get source peer:<id>' }),
         url: Type.String({ description: 'Base URL of its ledger API' }),
         publicKey: Type.String({ description: 'Its ledger signing key, PEM (exchanged out of band)' }),
-        apiKey: Type.Optional(Type.String({ description: 'The key it issued us to read its ledger' })),
+        apiKey: Type.Optional(
+          Type.String({
+            description: 'The key it issued us: its feed key for us, or a follower key (via ledger)',
+          }),
+        ),
         policy: Type.Optional(Type.Unknown({ description: 'Trust policy (docs/exchange-peers.md)' })),
         via: Type.Optional(
           Type.Union([Type.Literal('ledger'), Type.Literal('feed')], {
-            description: 'ledger: read its whole ledger API; feed: read its feed for us (default ledger)',
+            description:
+              'feed (default): read its feed for us, what it shares, with the feed key it issued us; ' +
+              'ledger: read its whole ledger API, only with a follower key it deliberately issued us',
           }),
         ),
       }),
