@@ -6,7 +6,7 @@
  *   DELETE /api/v1/exchange/match-keys/{peerId}
  *   POST   /api/v1/exchange/matches                  run a match against a peer (what the CLI calls remotely)
  * A peer authenticates with an API key our registry issued to its organisation (role peer: it can
- * match and read the ledger, nothing else; regulator keys still work).
+ * match, nothing else: its shared entries come through its feed, by feed key; regulator keys still work).
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
