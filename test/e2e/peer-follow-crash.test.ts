@@ -72,6 +72,21 @@ describe('a registry killed while it follows a peer', () => {
 
     const keyFile = path.join(work, 'b.pem');
     writeFileSync(keyFile, await (await fetch(`${b.url}/ledger/v1/public-key`)).text());
+    // A follows B's whole ledger, as a registry's own regional instance does: B issues it a follower key
+    // (a peer key reads no ledger entries).
+    const org = await runCli(
+      ['org', 'add', 'region-a', '--kind', 'regulator', '--name', 'Regional instance A'],
+      cliB,
+      60_000,
+    );
+    expect(org.code, org.stderr).toBe(0);
+    const issued = await runCli(
+      ['apikey', 'create', '--org', 'region-a', '--role', 'follower', '--label', 'registry A follows B'],
+      cliB,
+      60_000,
+    );
+    expect(issued.code, issued.stderr).toBe(0);
+    const followerKey = issued.stdout.trim();
     const added = await runCli(
       [
         'peer',
@@ -80,8 +95,10 @@ describe('a registry killed while it follows a peer', () => {
         b.url,
         '--public-key',
         keyFile,
+        '--via',
+        'ledger',
         '--peer-api-key',
-        'registry-admin-key-0123456789',
+        followerKey,
       ],
       cliA,
       60_000,
