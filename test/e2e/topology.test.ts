@@ -118,8 +118,6 @@ describe('exchange topology: two registries, two check nodes, an operator consum
         keyFile,
         '--policy',
         policyFile,
-        '--via',
-        'feed',
         '--peer-api-key',
         feedKey,
       ],
@@ -129,6 +127,8 @@ describe('exchange topology: two registries, two check nodes, an operator consum
     const nodes = await nodesStarting;
     expect(added.stderr).toBe('');
     expect(added.stdout).toContain('stolen → block foreign-stolen');
+    // Its feed for us is how a peer is read unless `--via ledger` says otherwise.
+    expect(added.stdout).toContain('read via    its feed for us');
 
     const statusOn = async (node: Started, imei: string): Promise<string> => {
       const response = await fetch(`${node.url}/api/v1/devices/${imei}/status`, {
