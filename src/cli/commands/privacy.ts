@@ -75,7 +75,7 @@ function resealText(report: ResealReport): string {
 export function privacyCommands(program: Command): void {
   const privacy = program
     .command('privacy')
-    .description('personal data: retention prune and subject-access export');
+    .description('personal data: retention prune, re-sealing under the privacy key, subject-access export');
 
   privacy
     .command('prune')
