@@ -116,8 +116,9 @@ export function parseListRow(
 
 /**
  * The subscribers list's IMSIs are sealed under one key or all in clear (`analytics_sealing`, what
- * `subscriber_list`): a sealed import needs the recorded key, or a full file over a list in clear (it
- * replaces every row); an import without a key needs a list in clear. Records the key when it seals.
+ * `subscriber_list`): a sealed import needs the recorded key, or a full file (it replaces every row,
+ * so it seals a list in clear or under an earlier key); an import without a key needs a list in clear.
+ * Records the key when it seals.
  */
 async function checkListSealing(
   tx: Executor,
@@ -131,9 +132,11 @@ async function checkListSealing(
   );
   const recorded = row?.key_id ?? null;
   if (recorded !== null && recorded === sealer?.keyId) return;
-  if (recorded !== null)
+  // A full file replaces every row, so it may re-seal a list under a new key (after a rotation).
+  if (recorded !== null && (sealer === null || mode === 'delta'))
     throw new ListImportError(
-      `the subscribers list's IMSIs are sealed under privacy key ${recorded}; set privacy.key_file to that key`,
+      `the subscribers list's IMSIs are sealed under privacy key ${recorded}; set privacy.key_file to that key, ` +
+        'or import a full subscribers file, which seals every row under the current key',
     );
   if (sealer === null) return;
   if (mode === 'delta') {
@@ -148,7 +151,8 @@ async function checkListSealing(
   }
   if (record)
     await tx.execute(
-      sql`insert into analytics_sealing (what, key_id) values ('subscriber_list', ${sealer.keyId})`,
+      sql`insert into analytics_sealing (what, key_id) values ('subscriber_list', ${sealer.keyId})
+          on conflict (what) do update set key_id = excluded.key_id`,
     );
 }
 

@@ -163,7 +163,9 @@ describe('IMSIs at rest on a DuckDB data directory', () => {
       imsiSealer: ImsiSealer.fromPrivacyKey(Buffer.alloc(32, 4)),
     });
     await expect(otherKey.loadReference(EMPTY_REFERENCE)).rejects.toThrow(AnalyticsSealingError);
-    await expect(otherKey.loadReference(EMPTY_REFERENCE)).rejects.toThrow(/set privacy.key_file to the key/);
+    await expect(otherKey.loadReference(EMPTY_REFERENCE)).rejects.toThrow(
+      /move the analytics data aside and import the operator files again/,
+    );
     await otherKey.close();
     const noKey = await DuckDbEngine.open(sealed);
     await expect(noKey.importOperatorRows({ ...META, importId: 'c'.repeat(64) }, rows())).rejects.toThrow(
@@ -253,6 +255,19 @@ describe('the subscribers list in the registry database', () => {
         mode: 'delta',
       });
       expect(added.adds).toBe(1);
+      // After a key rotation a delta is refused; a full file re-seals every row under the new key.
+      const rotated = ImsiSealer.fromPrivacyKey(Buffer.alloc(32, 9));
+      const delta2 = write('delta2.csv', 'uid,imsi,change_type\nU4,639020000000004,add\n');
+      await expect(
+        importSubscriberList(db, 'subscribers', delta2, { imsiSealer: rotated, mode: 'delta' }),
+      ).rejects.toThrow(/import a full subscribers file/);
+      const full3 = write('full3.csv', `uid,imsi\nU1,${PLANTED}\n`);
+      const resealed = await importSubscriberList(db, 'subscribers', full3, {
+        imsiSealer: rotated,
+        historicCheck: false,
+      });
+      expect(resealed.outcome).toBe('imported');
+      expect((await readReferenceLists(db, rotated)).subscribers).toEqual([{ uid: 'U1', imsi: PLANTED }]);
     } finally {
       await store.dispose();
     }

@@ -32,7 +32,8 @@ export async function checkSealing(query: Query, sealer: ImsiSealer | null, wher
   if (recorded !== null)
     throw new AnalyticsSealingError(
       `${where}: its IMSIs are sealed under privacy key ${recorded}, not under privacy.key_file's key ${sealer.keyId}; ` +
-        'set privacy.key_file to the key that sealed them (privacy.retired_key_files does not apply to analytics data)',
+        'set privacy.key_file to the key that sealed them, or, after a key rotation, move the analytics data aside ' +
+        'and import the operator files again (privacy reseal does not cover analytics data)',
     );
   for (const table of HOLDING_IMSIS) {
     if ((await query(`select 1 as found from ${table} limit 1`)).length > 0)
