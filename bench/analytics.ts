@@ -11,8 +11,8 @@
  *   npx tsx bench/analytics.ts [--subscribers 100000] [--days 30] [--clone-rate 0.001]
  *     [--tamper-rate 0.001] [--operators 2] [--seed 7] [--runs 1] [--pglite] [--clear-imsis]
  *
- * IMSIs are sealed at rest as the command line seals them (src/analytics/subscriber-seal.ts), under a
- * fresh key; --clear-imsis stores them in clear, to measure what sealing costs.
+ * IMSIs and MSISDNs are sealed at rest as the command line seals them (src/analytics/subscriber-seal.ts),
+ * under a fresh key; --clear-imsis stores both in clear, to measure what sealing costs.
  *
  * PostgreSQL: OPENCEIR_TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test); the
  * registry of every engine is a database created there and dropped at the end.
@@ -198,7 +198,7 @@ console.log(machine());
 console.log(
   `country: ${count(country.options.subscribers)} subscribers on ${country.operators.length} operators, ` +
     `${DAYS} days (${start} to ${country.endDate}), ${country.planted.size} planted clones, ` +
-    `${country.badCheckDigit.size} bad check digits, ${country.hex.size} hex IMEIs, seed ${values.seed}, ${RUNS} run(s), IMSIs ${imsiSealer ? 'sealed' : 'in clear'}`,
+    `${country.badCheckDigit.size} bad check digits, ${country.hex.size} hex IMEIs, seed ${values.seed}, ${RUNS} run(s), IMSIs and MSISDNs ${imsiSealer ? 'sealed' : 'in clear'}`,
 );
 
 const figures = new Map<EngineName, Figures[]>(ENGINES.map((e) => [e, []]));

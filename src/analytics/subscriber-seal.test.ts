@@ -54,3 +54,32 @@ describe('ImsiSealer', () => {
     expect(sealer.open('6390201')).toBe('6390201');
   });
 });
+
+describe('ImsiSealer.msisdn', () => {
+  const sealer = ImsiSealer.fromPrivacyKey(Buffer.alloc(32, 7));
+
+  it('seals every digit, keeps the length, and opens back', () => {
+    for (const msisdn of ['254712345678', '923000000001', '12025550123', '8613800138000', '447911123456']) {
+      const sealed = sealer.msisdn.seal(msisdn);
+      expect(sealed).toHaveLength(msisdn.length);
+      expect(sealed).toMatch(/^[0-9]+$/);
+      expect(sealed).not.toBe(msisdn);
+      expect(sealer.msisdn.open(sealed)).toBe(msisdn);
+    }
+  });
+
+  it('is equal for equal MSISDNs and keeps no order nor difference', () => {
+    const run = Array.from({ length: 1000 }, (_, i) => `2547${String(i).padStart(8, '0')}`);
+    const sealed = run.map((m) => sealer.msisdn.seal(m));
+    expect(new Set(sealed).size).toBe(run.length);
+    expect(sealer.msisdn.seal(run[5]!)).toBe(sealed[5]);
+    // Consecutive numbers do not stay consecutive, nor in order (what transient_imei must open them for).
+    const steps = new Set(sealed.slice(1).map((s, i) => BigInt(s) - BigInt(sealed[i]!)));
+    expect(steps.size).toBeGreaterThan(900);
+    expect([...sealed].sort()).not.toEqual(sealed);
+    // No clear prefix: the leading digits change too.
+    expect(sealer.msisdn.seal('254712345678').slice(0, 6)).not.toBe('254712');
+    expect(sealer.msisdn.seal(null)).toBeNull();
+    expect(sealer.msisdn.seal('7')).toBe('7');
+  });
+});

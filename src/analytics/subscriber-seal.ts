@@ -13,6 +13,7 @@
  * The key is derived from the privacy key (`privacy.key_file`) by HKDF with its own info string. The
  * stored digits carry no key id: a data directory records which key sealed it (engines/sealing.ts).
  * Values too short to encrypt (fewer than two digits after the prefix, which no IMSI is) stay as they are.
+ * MSISDNs are sealed the same way, whole (ImsiSealer.msisdn).
  */
 import { type Cipher, createCipheriv, createHash } from 'node:crypto';
 import { deriveSubKey } from '../privacy/seal.ts';
@@ -104,17 +105,65 @@ function readNumber(source: Buffer, length: number): bigint {
   return value;
 }
 
-/** Seals and opens IMSIs for the analytics stores; remembers recent answers (subscribers repeat). */
-export class ImsiSealer {
-  /** Names the key in a data directory's record of what sealed it; not the key. */
-  readonly keyId: string;
-  private readonly ff1: Ff1;
+/**
+ * Seals and opens one kind of digit string: the first `prefix` digits stay in clear and are the tweak,
+ * the rest is encrypted with FF1 to the same number of digits. Remembers recent answers (subscribers repeat).
+ */
+export class DigitSealer {
   private readonly sealed = new Map<string, string>();
   private static readonly CACHE = 200_000;
 
+  constructor(
+    private readonly ff1: Ff1,
+    private readonly prefix: number,
+  ) {}
+
+  seal(value: string): string;
+  seal(value: string | null): string | null;
+  seal(value: string | null): string | null {
+    if (value === null) return null;
+    const known = this.sealed.get(value);
+    if (known !== undefined) return known;
+    const result = this.transform(value, true);
+    if (this.sealed.size >= DigitSealer.CACHE) this.sealed.clear();
+    this.sealed.set(value, result);
+    return result;
+  }
+
+  open(stored: string): string;
+  open(stored: string | null): string | null;
+  open(stored: string | null): string | null {
+    return stored === null ? null : this.transform(stored, false);
+  }
+
+  private transform(value: string, forward: boolean): string {
+    if (value.length < this.prefix + 2 || !DIGITS.test(value)) return value;
+    const prefix = value.slice(0, this.prefix);
+    const tweak = Buffer.from(prefix, 'ascii');
+    const rest = value.slice(this.prefix);
+    return prefix + (forward ? this.ff1.encrypt(rest, tweak) : this.ff1.decrypt(rest, tweak));
+  }
+}
+
+/**
+ * Seals and opens the IMSIs (MCC+MNC kept) and, with `msisdn`, the MSISDNs of the analytics stores.
+ * MSISDNs are sealed whole, under their own key derived from this one: no rule reads an MSISDN's
+ * prefix once stored (the import's out-of-region check reads the file, before sealing), and a fixed
+ * clear prefix cannot be the country code, which is one to three digits (E.164 §6.2.1): it would show
+ * part of the national number wherever the code is shorter. Lengths (`is_valid_msisdn`) and equality
+ * (distinct counts, pairing joins) survive; the arithmetic of `transient_imei` does not, so that
+ * dimension opens the MSISDNs in code (dimensions/transient_imei.ts).
+ */
+export class ImsiSealer {
+  /** Names the key in a data directory's record of what sealed it; not the key. */
+  readonly keyId: string;
+  private readonly imsi: DigitSealer;
+  readonly msisdn: DigitSealer;
+
   constructor(key: Buffer) {
     if (key.length !== 32) throw new RangeError('the IMSI key must be 32 bytes');
-    this.ff1 = new Ff1(key);
+    this.imsi = new DigitSealer(new Ff1(key), PREFIX);
+    this.msisdn = new DigitSealer(new Ff1(deriveSubKey(key, 'analytics msisdn ff1')), 0);
     this.keyId = createHash('sha256').update('openceir imsi key id').update(key).digest('hex').slice(0, 8);
   }
 
@@ -126,26 +175,12 @@ export class ImsiSealer {
   seal(imsi: string): string;
   seal(imsi: string | null): string | null;
   seal(imsi: string | null): string | null {
-    if (imsi === null) return null;
-    const known = this.sealed.get(imsi);
-    if (known !== undefined) return known;
-    const result = this.transform(imsi, true);
-    if (this.sealed.size >= ImsiSealer.CACHE) this.sealed.clear();
-    this.sealed.set(imsi, result);
-    return result;
+    return this.imsi.seal(imsi);
   }
 
   open(stored: string): string;
   open(stored: string | null): string | null;
   open(stored: string | null): string | null {
-    return stored === null ? null : this.transform(stored, false);
-  }
-
-  private transform(value: string, forward: boolean): string {
-    if (value.length < PREFIX + 2 || !DIGITS.test(value)) return value;
-    const prefix = value.slice(0, PREFIX);
-    const tweak = Buffer.from(prefix, 'ascii');
-    const rest = value.slice(PREFIX);
-    return prefix + (forward ? this.ff1.encrypt(rest, tweak) : this.ff1.decrypt(rest, tweak));
+    return this.imsi.open(stored);
   }
 }

@@ -1,8 +1,9 @@
 /**
- * IMSIs sealed at rest in the analytics stores (src/analytics/subscriber-seal.ts), on a real DuckDB
- * data directory (database file, write-ahead log, Parquet partitions) and on PostgreSQL: a planted IMSI
- * is not in any file's bytes nor in any table, while the same import without a key shows it (so the
- * search can find what it looks for); a store in clear, or sealed under another key, is refused.
+ * IMSIs and MSISDNs sealed at rest in the analytics stores (src/analytics/subscriber-seal.ts), on a real
+ * DuckDB data directory (database file, write-ahead log, Parquet partitions) and on PostgreSQL: a planted
+ * IMSI or MSISDN is not in any file's bytes nor in any table, while the same import without a key shows
+ * it (so the search can find what it looks for); a store in clear, sealed under another key, or sealed
+ * before MSISDNs were, is refused.
  * The subscribers list imported into the registry database is sealed the same way.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -25,6 +26,9 @@ import { createTestStore } from '../support/stores.ts';
 const PLANTED = '639027716493825';
 const PAIRED = '639029983412076';
 const IMEI = '35209900176148';
+const PLANTED_MSISDN = '254798765432';
+const PAIRED_MSISDN = '254711223344';
+const msisdnOf = (i: number) => (i === 0 ? PLANTED_MSISDN : `2547${String(i).padStart(8, '0')}`);
 
 function rows(): OperatorRow[] {
   const out: OperatorRow[] = [];
@@ -35,7 +39,7 @@ function rows(): OperatorRow[] {
       imei,
       imeiNorm: normaliseImei(imei),
       imsi: i === 0 ? PLANTED : `63902${String(100000 + i).padStart(10, '0')}`,
-      msisdn: `2547${String(i).padStart(8, '0')}`,
+      msisdn: msisdnOf(i),
       ratMask: 1,
       time: i < 50 ? '10:15:00' : null,
       cell: i < 50 ? 'cell-1' : null,
@@ -59,7 +63,7 @@ async function fill(engine: AnalyticsEngine): Promise<void> {
   await engine.loadReference({
     ...EMPTY_REFERENCE,
     subscribers: [{ uid: 'U1', imsi: PLANTED }],
-    pairing: [{ imeiNorm: IMEI, imsi: PAIRED, msisdn: '254700000001' }],
+    pairing: [{ imeiNorm: IMEI, imsi: PAIRED, msisdn: PAIRED_MSISDN }],
   });
 }
 
@@ -69,33 +73,53 @@ function filesUnder(directory: string): string[] {
     .filter((file) => statSync(file).isFile());
 }
 
-/** The planted IMSIs' digits, as text or as any integer encoding, found in a file's bytes. */
+/** The planted IMSIs' and MSISDNs' digits (whole, or without MCC+MNC / country code) found in a file's bytes. */
 function plantedIn(file: string): string[] {
   const bytes = readFileSync(file);
-  return [PLANTED, PAIRED, PLANTED.slice(5), PAIRED.slice(5)].filter((needle) => bytes.includes(needle));
+  return [
+    PLANTED,
+    PAIRED,
+    PLANTED.slice(5),
+    PAIRED.slice(5),
+    PLANTED_MSISDN,
+    PAIRED_MSISDN,
+    PLANTED_MSISDN.slice(3),
+    PAIRED_MSISDN.slice(3),
+  ].filter((needle) => bytes.includes(needle));
 }
 
-/** Every IMSI column of every table and Parquet partition, read back by a DuckDB that has no key. */
-async function imsisStored(directory: string): Promise<string[]> {
+/** Runs statements on a data directory's DuckDB file without a key; the rows' `value` column. */
+async function onDuckDb(directory: string, statements: string[]): Promise<string[]> {
   const instance = await DuckDBInstance.create(path.join(directory, 'analytics.duckdb'));
   const connection = await instance.connect();
   try {
-    const read = async (text: string) =>
-      (await connection.runAndReadAll(text)).getRowObjects().map((r) => String(r.imsi));
-    return [
-      ...(await read('select imsi from monthly_triplet')),
-      ...(await read('select imsi from timed_sighting')),
-      ...(await read('select imsi from ref_subscribers')),
-      ...(await read('select imsi from ref_pairing')),
-      ...(await read(
-        `select imsi from read_parquet('${directory}/triplets/*/*.parquet') where imsi is not null`,
-      )),
-    ];
+    const values: string[] = [];
+    for (const text of statements)
+      for (const r of (await connection.runAndReadAll(text)).getRowObjects()) values.push(String(r.value));
+    return values;
   } finally {
     connection.closeSync();
     instance.closeSync();
   }
 }
+
+/** Every IMSI column of every table and Parquet partition, read back by a DuckDB that has no key. */
+const imsisStored = (directory: string) =>
+  onDuckDb(directory, [
+    'select imsi as value from monthly_triplet',
+    'select imsi as value from timed_sighting',
+    'select imsi as value from ref_subscribers',
+    'select imsi as value from ref_pairing',
+    `select imsi as value from read_parquet('${directory}/triplets/*/*.parquet') where imsi is not null`,
+  ]);
+
+/** Every MSISDN column likewise. */
+const msisdnsStored = (directory: string) =>
+  onDuckDb(directory, [
+    'select msisdn as value from monthly_triplet',
+    'select msisdn as value from ref_pairing',
+    `select msisdn as value from read_parquet('${directory}/triplets/*/*.parquet') where msisdn is not null`,
+  ]);
 
 const temporary: string[] = [];
 afterAll(() => {
@@ -107,7 +131,7 @@ const dataDir = () => {
   return directory;
 };
 
-describe('IMSIs at rest on a DuckDB data directory', () => {
+describe('IMSIs and MSISDNs at rest on a DuckDB data directory', () => {
   const sealer = ImsiSealer.fromPrivacyKey(Buffer.alloc(32, 3));
 
   it('without a key the planted IMSIs are on disk (the search finds them)', async () => {
@@ -118,10 +142,15 @@ describe('IMSIs at rest on a DuckDB data directory', () => {
     const stored = await imsisStored(directory);
     expect(stored).toContain(PLANTED);
     expect(stored).toContain(PAIRED);
-    expect(filesUnder(directory).flatMap(plantedIn).length).toBeGreaterThan(0);
+    const msisdns = await msisdnsStored(directory);
+    expect(msisdns).toContain(PLANTED_MSISDN);
+    expect(msisdns).toContain(PAIRED_MSISDN);
+    expect(filesUnder(directory).flatMap(plantedIn)).toEqual(
+      expect.arrayContaining([PLANTED, PLANTED_MSISDN, PAIRED_MSISDN]),
+    );
   });
 
-  it('with the key no file holds them and every stored IMSI is sealed, network prefix kept', async () => {
+  it('with the key no file holds them, every stored IMSI is sealed (network prefix kept), every MSISDN whole', async () => {
     const directory = dataDir();
     const engine = await DuckDbEngine.open(directory, { imsiSealer: sealer });
     await fill(engine);
@@ -142,6 +171,30 @@ describe('IMSIs at rest on a DuckDB data directory', () => {
     expect(stored).toContain(sealer.seal(PLANTED));
     expect(stored).toContain(sealer.seal(PAIRED));
     expect(stored.every((imsi) => imsi.length === 15 && imsi.startsWith('63902'))).toBe(true);
+    const msisdns = await msisdnsStored(directory);
+    const plain = new Set([PAIRED_MSISDN, ...Array.from({ length: 400 }, (_, i) => msisdnOf(i))]);
+    expect(msisdns.length).toBeGreaterThan(400);
+    expect(msisdns.filter((m) => plain.has(m))).toEqual([]);
+    expect(msisdns).toContain(sealer.msisdn.seal(PLANTED_MSISDN));
+    expect(msisdns).toContain(sealer.msisdn.seal(PAIRED_MSISDN));
+    expect(msisdns.every((m) => /^[0-9]{12}$/.test(m))).toBe(true);
+    expect(sealer.msisdn.open(sealer.msisdn.seal(PLANTED_MSISDN))).toBe(PLANTED_MSISDN);
+  });
+
+  it('refuses a store sealed before MSISDNs were (IMSIs recorded, MSISDNs not)', async () => {
+    const directory = dataDir();
+    const engine = await DuckDbEngine.open(directory, { imsiSealer: sealer });
+    await fill(engine);
+    await engine.close();
+    // What a store sealed by the release that sealed IMSIs only records.
+    await onDuckDb(directory, [
+      `delete from analytics_sealing where what = 'msisdn' returning what as value`,
+    ]);
+    const reopened = await DuckDbEngine.open(directory, { imsiSealer: sealer });
+    await expect(reopened.importOperatorRows({ ...META, importId: 'd'.repeat(64) }, rows())).rejects.toThrow(
+      /holds MSISDNs in clear.*import the operator files again/,
+    );
+    await reopened.close();
   });
 
   it('refuses a store in clear, one under another key, and a sealed one without a key', async () => {
@@ -175,8 +228,8 @@ describe('IMSIs at rest on a DuckDB data directory', () => {
   });
 });
 
-describe('IMSIs at rest on PostgreSQL', () => {
-  it('no analytics table holds the planted IMSIs; the sealed ones join', async () => {
+describe('IMSIs and MSISDNs at rest on PostgreSQL', () => {
+  it('no analytics table holds the planted IMSIs or MSISDNs; the sealed IMSIs join', async () => {
     const store = await createTestStore('postgres');
     try {
       const sealer = ImsiSealer.fromPrivacyKey(Buffer.alloc(32, 5));
@@ -192,12 +245,22 @@ describe('IMSIs at rest on PostgreSQL', () => {
       expect(stored).not.toContain(PLANTED);
       expect(stored).not.toContain(PAIRED);
       expect(stored).toContain(sealer.seal(PLANTED));
+      const msisdns = [
+        ...(await engine.query('select msisdn from monthly_triplet')),
+        ...(await engine.query('select msisdn from ref_pairing')),
+      ].map((r) => String(r.msisdn));
+      expect(msisdns.length).toBeGreaterThan(400);
+      expect(msisdns).not.toContain(PLANTED_MSISDN);
+      expect(msisdns).not.toContain(PAIRED_MSISDN);
+      expect(msisdns).toContain(sealer.msisdn.seal(PLANTED_MSISDN));
+      expect(msisdns).toContain(sealer.msisdn.seal(PAIRED_MSISDN));
       const joined = await engine.query(
         'select count(*) as n from monthly_triplet t join ref_subscribers s on s.imsi = t.imsi',
       );
       expect(joined[0]!.n).toBe('1');
-      expect(await engine.query('select what, key_id from analytics_sealing')).toEqual([
+      expect(await engine.query('select what, key_id from analytics_sealing order by what')).toEqual([
         { what: 'imsi', key_id: sealer.keyId },
+        { what: 'msisdn', key_id: sealer.keyId },
       ]);
     } finally {
       await store.dispose();

@@ -134,8 +134,8 @@ export async function classify(options: ClassifyOptions): Promise<ClassifyResult
     outcomes.push(outcome);
     try {
       // In IMEI order (compared as text, not by an engine's collation): rows and entries come out the same.
-      const rows = (await engine.query(conditionSql(condition, context, region))).sort((a, b) =>
-        (a.imei_norm ?? '') < (b.imei_norm ?? '') ? -1 : 1,
+      const rows = (await engine.query(await conditionSql(engine, condition, context, region))).sort(
+        (a, b) => ((a.imei_norm ?? '') < (b.imei_norm ?? '') ? -1 : 1),
       );
       const matches = new Map<string, string>();
       for (const row of rows) {

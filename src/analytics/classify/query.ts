@@ -4,8 +4,14 @@
  * the evidence of every dimension kept side by side. The same text runs on DuckDB and PostgreSQL.
  */
 import type { AnalyticsConfig, ConditionConfig } from '../config.ts';
-import { dimensionByName, type EvaluationContext, type RegionConfig } from '../dimensions/index.ts';
+import {
+  type AnyDimension,
+  dimensionByName,
+  type EvaluationContext,
+  type RegionConfig,
+} from '../dimensions/index.ts';
 import * as SQL from '../dimensions/sql.ts';
+import type { AnalyticsEngine } from '../engines/engine.ts';
 
 export class ConditionError extends Error {
   constructor(
@@ -26,14 +32,33 @@ export function regionOf(config: AnalyticsConfig): RegionConfig {
   };
 }
 
-/** `select imei_norm, evidence`: the IMEIs matching every dimension of the condition. */
-export function conditionSql(
+/**
+ * One dimension's `select imei_norm, evidence` on this engine: its SQL, or, when the engine seals
+ * MSISDNs and the dimension needs them opened (dimension.ts `opened`), its matches decided in code.
+ */
+export async function dimensionQuery(
+  engine: AnalyticsEngine,
+  dimension: AnyDimension,
+  params: unknown,
+  context: EvaluationContext,
+  region: RegionConfig,
+): Promise<string> {
+  const sealer = engine.imsiSealer ?? null;
+  if (!dimension.opened || sealer === null) return dimension.sql(params, context, region);
+  const rows = await engine.query(dimension.opened.candidates(params, context, region));
+  return SQL.matchesQuery(dimension.opened.decide(rows, params, (stored) => sealer.msisdn.open(stored)));
+}
+
+/** `select imei_norm, evidence`: the IMEIs matching every dimension of the condition, on this engine. */
+export async function conditionSql(
+  engine: AnalyticsEngine,
   condition: ConditionConfig,
   context: EvaluationContext,
   region: RegionConfig,
-): string {
+): Promise<string> {
   if (condition.dimensions.length === 0) throw new ConditionError(condition.label, 'has no dimension');
-  const parts = condition.dimensions.map((spec, i) => {
+  const parts: string[] = [];
+  for (const [i, spec] of condition.dimensions.entries()) {
     const dimension = dimensionByName(spec.module);
     if (!dimension) throw new ConditionError(condition.label, `unknown dimension ${spec.module}`);
     const params = dimension.parameters.validate(spec.parameters);
@@ -42,13 +67,13 @@ export function conditionSql(
         condition.label,
         params.errors.map((e) => `${spec.module}.${e.field}: ${e.message}`).join('; '),
       );
-    const inner = dimension.sql(params.value, context, region);
+    const inner = await dimensionQuery(engine, dimension, params.value, context, region);
     const body = spec.invert
       ? `select n.imei_norm, ${SQL.text(`not ${dimension.name}: does not meet "${dimension.describe}"`)} as evidence
          from network_imei n where not exists (select 1 from (${inner}) m where m.imei_norm = n.imei_norm)`
       : `select m.imei_norm, ${SQL.text(`${dimension.name}: `)} || coalesce(m.evidence, '') as evidence from (${inner}) m`;
-    return `d${i} as (${body})`;
-  });
+    parts.push(`d${i} as (${body})`);
+  }
   const evidence = condition.dimensions.map((_, i) => `d${i}.evidence`).join(` || '; ' || `);
   const joins = condition.dimensions
     .slice(1)

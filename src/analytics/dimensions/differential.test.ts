@@ -2,11 +2,15 @@
  * The differential test (issue [5 of 8]): every dimension runs on DuckDB, on PGlite and
  * on PostgreSQL over the same generated country, and must match exactly the IMEIs its reference
  * semantics (`evaluate`) matches, for each parameter set below and with DIRBS's and our switches.
- * DuckDB and PGlite run twice, once with IMSIs sealed at rest (../subscriber-seal.ts): the sealed
- * engines must give the same rows, evidence included, as the clear ones.
+ * DuckDB and PGlite run twice, once with IMSIs and MSISDNs sealed at rest (../subscriber-seal.ts): the
+ * sealed engines must give the same rows, evidence included, as the clear ones. Each engine runs the
+ * dimension as classify does (classify/query.ts `dimensionQuery`): on the sealed ones, a dimension that
+ * needs MSISDNs opened (transient_imei) decides in code over its candidates' rows.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestStore, type TestStore } from '../../../test/support/stores.ts';
+import { conditionSql, dimensionQuery } from '../classify/query.ts';
+import type { ConditionConfig, DimensionConfig } from '../config.ts';
 import { DuckDbEngine } from '../engines/duckdb.ts';
 import type { AnalyticsEngine } from '../engines/engine.ts';
 import { PostgresEngine } from '../engines/postgres.ts';
@@ -39,7 +43,10 @@ describe('dimensions on DuckDB and PostgreSQL against their reference semantics'
   beforeAll(async () => {
     const imsiSealer = ImsiSealer.fromPrivacyKey(Buffer.alloc(32, 11));
     engines.push({ name: 'duckdb', engine: await DuckDbEngine.open(null) });
-    engines.push({ name: 'duckdb, IMSIs sealed', engine: await DuckDbEngine.open(null, { imsiSealer }) });
+    engines.push({
+      name: 'duckdb, IMSIs and MSISDNs sealed',
+      engine: await DuckDbEngine.open(null, { imsiSealer }),
+    });
     for (const kind of ['pglite', 'postgres'] as const) {
       const store = await createTestStore(kind);
       stores.push(store);
@@ -48,7 +55,7 @@ describe('dimensions on DuckDB and PostgreSQL against their reference semantics'
     const sealedStore = await createTestStore('pglite');
     stores.push(sealedStore);
     engines.push({
-      name: 'pglite, IMSIs sealed',
+      name: 'pglite, IMSIs and MSISDNs sealed',
       engine: new PostgresEngine(sealedStore.store, { imsiSealer }),
     });
     for (const { engine } of engines) {
@@ -86,9 +93,9 @@ describe('dimensions on DuckDB and PostgreSQL against their reference semantics'
         if (!params.ok) throw new Error(JSON.stringify(params.errors));
         for (const context of CONTEXTS(country)) {
           const expected = [...dimension.evaluate(country.dataset, params.value, context).keys()].sort();
-          const text = dimension.sql(params.value, context, country.region);
           const clearRows = new Map<string, string[]>();
           for (const { name, engine } of engines) {
+            const text = await dimensionQuery(engine, dimension, params.value, context, country.region);
             const rows = await engine.query(text);
             const lines = rows.map((r) => `${r.imei_norm} ${r.evidence}`).sort();
             const kind = name.split(',')[0]!;
@@ -106,4 +113,34 @@ describe('dimensions on DuckDB and PostgreSQL against their reference semantics'
       });
     }
   }
+
+  it('conditions with transient_imei, plain, inverted and intersected, give the same rows sealed and clear', async () => {
+    const condition = (dimensions: DimensionConfig[]): ConditionConfig => ({
+      label: 'transient',
+      dimensions,
+      gracePeriodDays: 0,
+      blocking: false,
+      sticky: false,
+      reason: 'transient',
+      maxAllowedMatchingRatio: 1,
+      amnestyEligible: false,
+    });
+    const context = CONTEXTS(country)[0]!;
+    const transient = (period: number, invert = false): DimensionConfig => ({
+      module: 'transient_imei',
+      parameters: { period, num_msisdns: 1 },
+      invert,
+    });
+    for (const dimensions of [[transient(2)], [transient(1, true), transient(2)], [transient(10, true)]]) {
+      const clearRows = new Map<string, string[]>();
+      for (const { name, engine } of engines) {
+        const text = await conditionSql(engine, condition(dimensions), context, country.region);
+        const lines = (await engine.query(text)).map((r) => `${r.imei_norm} ${r.evidence}`).sort();
+        const kind = name.split(',')[0]!;
+        expect(lines.length).toBeGreaterThan(0);
+        if (!name.includes('sealed')) clearRows.set(kind, lines);
+        else expect({ engine: name, rows: lines }).toEqual({ engine: name, rows: clearRows.get(kind) });
+      }
+    }
+  });
 });

@@ -77,6 +77,19 @@ export interface Dimension<P> {
    * generated data (differential.test.ts).
    */
   sql(params: P, context: EvaluationContext, region: RegionConfig): string;
+  /**
+   * For a dimension whose rule needs MSISDNs in clear (arithmetic), on an engine that seals them at
+   * rest: `candidates` is SQL over the same tables, its rows are given to `decide` with a way to open
+   * the sealed MSISDNs, and the matches it returns take the place of `sql` (classify/query.ts).
+   */
+  readonly opened?: {
+    candidates(params: P, context: EvaluationContext, region: RegionConfig): string;
+    decide(
+      rows: readonly Record<string, string | null>[],
+      params: P,
+      openMsisdn: (stored: string) => string,
+    ): Matches;
+  };
 }
 
 /** A dimension of unknown parameter type, as held by the registry. */

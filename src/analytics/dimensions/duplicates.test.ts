@@ -193,7 +193,7 @@ describe('transient_imei', () => {
     expect(run(sequential)).toEqual([T]);
     const r = runDimension(transientImei, datasetOf(sequential), { period: 10, num_msisdns: 3 }, ctx);
     expect(r.ok && r.value.get(imei(T))).toBe(
-      'seen on operator op1 with 3 MSISDNs in arithmetic progression (923000000001 to 923000000003, step 1); ' +
+      'seen on operator op1 with 3 MSISDNs in arithmetic progression (step 1); ' +
         '30 MSISDN-days in 10 days = 3 a day (at least 3)',
     );
     expect(run(sequential, { period: 10, num_msisdns: 4 })).toEqual([]);

@@ -152,6 +152,15 @@ export function asText(expression: string): string {
   return `cast(${expression} as varchar)`;
 }
 
+/** Matches decided in code as a query of the same shape as a dimension's SQL (`imei_norm, evidence`). */
+export function matchesQuery(matches: ReadonlyMap<string, string>): string {
+  if (matches.size === 0)
+    return 'select cast(null as varchar) as imei_norm, cast(null as varchar) as evidence where 1 = 0';
+  const rows = [...matches].map(([imei, evidence]) => `(${text(imei)}, ${text(evidence)})`).join(', ');
+  return `select cast(imei_norm as varchar) as imei_norm, cast(evidence as varchar) as evidence
+    from (values ${rows}) as m(imei_norm, evidence)`;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Timed sightings (impossible_travel)
 

@@ -12,9 +12,15 @@
  * 3. exactly one operator's data saw it in the window (any triplet of that IMEI).
  * Day bits are windowed with the `windowEnd` setting; conditions 2 and 3 test rows by their
  * first/last seen dates only, as DIRBS does.
+ *
+ * Condition 2 is arithmetic on the numbers, which their sealed form (../subscriber-seal.ts: FF1, no
+ * order or difference kept, by design) cannot answer. On an engine that seals MSISDNs, `opened` runs:
+ * SQL finds the IMEIs of conditions 1 and 3 with their distinct sealed MSISDNs, code opens those and
+ * tests the progression. The evidence names the count and the step, not the numbers, so that no
+ * MSISDN reaches classification_state or the ledger.
  */
 import type { ImeiNorm } from '../normalise.ts';
-import { type Dimension, type Matches, plural } from './dimension.ts';
+import { type Dimension, type EvaluationContext, type Matches, plural } from './dimension.ts';
 import {
   bitCount,
   countryTriplets,
@@ -92,16 +98,77 @@ export const transientImei: Dimension<TransientImeiParameters> = {
       matches.set(
         imei,
         `seen on operator ${[...seenOn][0]} with ${plural(values.length, 'MSISDN')} in arithmetic progression ` +
-          `(${values[0]} to ${values[values.length - 1]}, step ${step}); ${total} MSISDN-days in ${period} days ` +
+          `(step ${step}); ${total} MSISDN-days in ${period} days ` +
           `= ${perDay} a day (at least ${numMsisdns})`,
       );
     }
     return matches;
   },
-  sql({ period, numMsisdns }, context) {
-    const window = windowOfDays(context.analysisEnd, period);
-    // ⌊MSISDN-days / period⌋ ≥ num_msisdns ⇔ MSISDN-days ≥ num_msisdns · period (both integers > 0).
-    return `with per_operator as (
+  sql(params, context) {
+    return `${candidatesSql(params, context)}, valued as (
+        select imei_norm, case when ${SQL.isDigits('msisdn')} then 0 else 1 end as not_numeric,
+          case when ${SQL.isDigits('msisdn')} then cast(msisdn as decimal(38, 0)) end as value
+        from listed
+      ), stepped as (
+        select imei_norm, not_numeric, value, value - lag(value) over (partition by imei_norm order by value) as step
+        from valued
+      ), progression as (
+        select imei_norm, count(*) as msisdns, min(step) as step
+        from stepped group by imei_norm
+        having max(not_numeric) = 0 and count(*) >= 2 and min(step) = max(step)
+      )
+      select s.imei_norm, 'seen on operator ' || s.operator || ' with ' || ${SQL.asText('p.msisdns')} ||
+          ' MSISDNs in arithmetic progression (step ' || ${SQL.asText('p.step')} || '); ' || ${SQL.asText('s.msisdn_days')} ||
+          ${SQL.text(evidenceTail(params))} as evidence
+      from seen s join progression p on p.imei_norm = s.imei_norm
+      where ${passes('s', params)}`;
+  },
+  opened: {
+    candidates(params, context) {
+      return `${candidatesSql(params, context)}
+        select s.imei_norm, s.operator, ${SQL.asText('s.msisdn_days')} as msisdn_days, l.msisdn
+        from seen s join listed l on l.imei_norm = s.imei_norm
+        where ${passes('s', params)}`;
+    },
+    decide(rows, params, openMsisdn) {
+      const byImei = new Map<string, { operator: string; days: string; msisdns: string[] }>();
+      for (const row of rows) {
+        const imei = String(row.imei_norm);
+        const found = byImei.get(imei) ?? {
+          operator: String(row.operator),
+          days: String(row.msisdn_days),
+          msisdns: [],
+        };
+        found.msisdns.push(openMsisdn(String(row.msisdn)));
+        byImei.set(imei, found);
+      }
+      const matches: Matches = new Map();
+      for (const [imei, { operator, days, msisdns }] of byImei) {
+        if (!msisdns.every((m) => /^[0-9]+$/.test(m))) continue;
+        const step = progressionStep(msisdns.map((m) => BigInt(m)));
+        if (step === null) continue;
+        matches.set(
+          imei as ImeiNorm,
+          `seen on operator ${operator} with ${msisdns.length} MSISDNs in arithmetic progression (step ${step}); ` +
+            `${days}${evidenceTail(params)}`,
+        );
+      }
+      return matches;
+    },
+  },
+};
+
+const evidenceTail = ({ period, numMsisdns }: TransientImeiParameters) =>
+  ` MSISDN-days in ${period} days (at least ${numMsisdns} a day)`;
+
+/** Conditions 1 and 3 on `seen` (⌊MSISDN-days / period⌋ ≥ num_msisdns ⇔ MSISDN-days ≥ num_msisdns · period). */
+const passes = (alias: string, { period, numMsisdns }: TransientImeiParameters) =>
+  `${alias}.operators = 1 and ${alias}.msisdn_days >= ${numMsisdns * period}`;
+
+/** `with per_operator, seen` (conditions 1 and 3, per IMEI) `, listed` (its distinct country MSISDNs). */
+function candidatesSql({ period }: TransientImeiParameters, context: EvaluationContext): string {
+  const window = windowOfDays(context.analysisEnd, period);
+  return `with per_operator as (
         select imei_norm, operator, msisdn, ${SQL.windowedBitmask(window, context.windowEnd)} as mask
         from monthly_triplet where ${SQL.overlapsWindow(window)}
       ), seen as (
@@ -111,23 +178,5 @@ export const transientImei: Dimension<TransientImeiParameters> = {
       ), listed as (
         select distinct imei_norm, msisdn from ${SQL.countryTriplets()} t
         where ${SQL.overlapsWindow(window)} and msisdn is not null
-      ), valued as (
-        select imei_norm, case when ${SQL.isDigits('msisdn')} then 0 else 1 end as not_numeric,
-          case when ${SQL.isDigits('msisdn')} then cast(msisdn as decimal(38, 0)) end as value
-        from listed
-      ), stepped as (
-        select imei_norm, not_numeric, value, value - lag(value) over (partition by imei_norm order by value) as step
-        from valued
-      ), progression as (
-        select imei_norm, count(*) as msisdns, min(value) as low, max(value) as high, min(step) as step
-        from stepped group by imei_norm
-        having max(not_numeric) = 0 and count(*) >= 2 and min(step) = max(step)
-      )
-      select s.imei_norm, 'seen on operator ' || s.operator || ' with ' || ${SQL.asText('p.msisdns')} ||
-          ' MSISDNs in arithmetic progression (' || ${SQL.asText('p.low')} || ' to ' || ${SQL.asText('p.high')} || ', step ' ||
-          ${SQL.asText('p.step')} || '); ' || ${SQL.asText('s.msisdn_days')} ||
-          ${SQL.text(` MSISDN-days in ${period} days (at least ${numMsisdns} a day)`)} as evidence
-      from seen s join progression p on p.imei_norm = s.imei_norm
-      where s.operators = 1 and s.msisdn_days >= ${numMsisdns * period}`;
-  },
-};
+      )`;
+}

@@ -64,7 +64,7 @@ export interface AnalyticsSnapshot {
 
 export interface AnalyticsEngine {
   readonly kind: 'duckdb' | 'postgres';
-  /** Seals the IMSIs this engine stores (null: stored in clear); opens them where lists must carry them. */
+  /** Seals the IMSIs and MSISDNs this engine stores (null: in clear); opens them where lists must carry them. */
   readonly imsiSealer?: ImsiSealer | null;
   importOperatorRows(
     meta: ImportMeta,
@@ -105,8 +105,8 @@ export const STAGE_COLUMNS = [
 
 /**
  * A row as staged: the raw IMEI is kept only when its Luhn digit is wrong (a 15-digit IMEI whose
- * last digit is neither the check digit nor a spare 0), for the bad_check_digit rule. The IMSI is
- * sealed here, before it reaches any table or Parquet file, when the engine has a sealer.
+ * last digit is neither the check digit nor a spare 0), for the bad_check_digit rule. The IMSI and the
+ * MSISDN are sealed here, before they reach any table or Parquet file, when the engine has a sealer.
  */
 export function stageValues(row: OperatorRow, sealer: ImsiSealer | null = null): (string | null)[] {
   const raw = row.imei?.trim() ?? '';
@@ -123,7 +123,7 @@ export function stageValues(row: OperatorRow, sealer: ImsiSealer | null = null):
     row.date,
     row.imeiNorm,
     sealer ? sealer.seal(row.imsi) : row.imsi,
-    row.msisdn,
+    sealer ? sealer.msisdn.seal(row.msisdn) : row.msisdn,
     row.ratMask === null ? null : String(row.ratMask),
     bad,
     timed ? at : null,
@@ -185,13 +185,17 @@ export const SNAPSHOT_QUERIES = {
       coalesce(cast(cast(round(lon * 1000000) as bigint) as varchar), '') as line from timed_sighting`,
 } as const;
 
-/** The reference lists with their IMSIs sealed as the engine stores them, to join with the triplets. */
+/** The reference lists with IMSIs and MSISDNs sealed as the engine stores them, to join with the triplets. */
 export function sealReference(lists: ReferenceLists, sealer: ImsiSealer | null): ReferenceLists {
   if (!sealer) return lists;
   return {
     ...lists,
     subscribers: lists.subscribers.map((s) => ({ ...s, imsi: sealer.seal(s.imsi) })),
-    pairing: lists.pairing.map((p) => ({ ...p, imsi: sealer.seal(p.imsi) })),
+    pairing: lists.pairing.map((p) => ({
+      ...p,
+      imsi: sealer.seal(p.imsi),
+      msisdn: sealer.msisdn.seal(p.msisdn),
+    })),
   };
 }
 

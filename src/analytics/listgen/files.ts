@@ -26,6 +26,8 @@ export interface OutputOptions {
   readonly fullLists: boolean;
   /** The IMSI as the operator must read it, from the value the engine stores (sealed at rest). */
   readonly openImsi?: (stored: string) => string;
+  /** The MSISDN likewise. */
+  readonly openMsisdn?: (stored: string) => string;
 }
 
 export interface ListFiles {
@@ -94,15 +96,24 @@ export function listFiles(inputs: FileInputs, options: OutputOptions): Map<strin
   }
 
   const openImsi = options.openImsi ?? ((stored: string) => stored);
+  const openMsisdn = options.openMsisdn ?? ((stored: string) => stored);
   const notificationHeader = ['imei', 'imsi', 'msisdn', 'block_date', 'reasons'];
   if (options.amnestyEnabled) notificationHeader.push('amnesty_granted');
   const notificationCells = (n: NotificationEntry) => {
-    const cells: (string | boolean | null)[] = [openImsi(n.imsi), n.msisdn, yyyymmdd(n.blockDate), n.reasons];
+    const cells: (string | boolean | null)[] = [
+      openImsi(n.imsi),
+      openMsisdn(n.msisdn),
+      yyyymmdd(n.blockDate),
+      n.reasons,
+    ];
     if (options.amnestyEnabled) cells.push(n.amnestyGranted);
     return cells;
   };
   const exceptionHeader = ['imei', 'imsi', 'msisdn'];
-  const exceptionCells = (e: ExceptionEntry) => [openImsi(e.imsi), e.msisdn];
+  const exceptionCells = (e: ExceptionEntry) => [
+    openImsi(e.imsi),
+    e.msisdn === null ? null : openMsisdn(e.msisdn),
+  ];
 
   for (const operator of inputs.operators) {
     const mine = <T extends { operator: string }>(entries: readonly T[]) =>

@@ -18,6 +18,7 @@ import type { AnalyticsEngine, OperatorRow } from '../engines/engine.ts';
 import { PostgresEngine } from '../engines/postgres.ts';
 import { normaliseImei } from '../normalise.ts';
 import { EMPTY_REFERENCE, type ReferenceLists } from '../reference.ts';
+import { ImsiSealer } from '../subscriber-seal.ts';
 import { listFiles } from './files.ts';
 import { listgen } from './listgen.ts';
 import { computeLists, md5 } from './lists.ts';
@@ -104,9 +105,12 @@ afterAll(async () => {
   }
 });
 
-async function world(kind: 'duckdb' | 'postgres'): Promise<World> {
+async function world(kind: 'duckdb' | 'postgres', imsiSealer: ImsiSealer | null = null): Promise<World> {
   const test = await createTestStore('pglite');
-  const engine = kind === 'duckdb' ? await DuckDbEngine.open(null) : new PostgresEngine(test.store);
+  const engine =
+    kind === 'duckdb'
+      ? await DuckDbEngine.open(null, { imsiSealer })
+      : new PostgresEngine(test.store, { imsiSealer });
   const out = mkdtempSync(path.join(os.tmpdir(), 'listgen-'));
   worlds.push({ test, engine, out });
   const state: [string, string, string | null][] = [
@@ -328,10 +332,16 @@ describe.each(['duckdb', 'postgres'] as const)('listgen [%s]', (kind) => {
 });
 
 describe('listgen on both engines', () => {
-  it('writes the same files', async () => {
+  it('writes the same files, with IMSIs and MSISDNs sealed at rest or not', async () => {
+    const sealer = ImsiSealer.fromPrivacyKey(Buffer.alloc(32, 12));
     const outputs = [];
-    for (const kind of ['duckdb', 'postgres'] as const) {
-      const w = await world(kind);
+    for (const [kind, imsiSealer] of [
+      ['duckdb', null],
+      ['postgres', null],
+      ['duckdb', sealer],
+      ['postgres', sealer],
+    ] as const) {
+      const w = await world(kind, imsiSealer);
       const result = await listgen({
         store: w.test.store,
         engine: w.engine,
@@ -342,9 +352,25 @@ describe('listgen on both engines', () => {
         now: NOW,
       });
       outputs.push(read(result.directory));
+      // The lists kept in the registry hold what the engine stores: sealed MSISDNs, never the plain ones.
+      const stored = await query<{ msisdn: string | null }>(
+        w.test.store.db,
+        sql`select msisdn from list_notification union all select msisdn from list_exception`,
+      );
+      const msisdns = stored.map((r) => r.msisdn).filter((m) => m !== null);
+      expect(msisdns.length).toBeGreaterThan(0);
+      const plain = msisdns.filter((m) => m.startsWith('2547000000'));
+      expect({ kind, sealed: imsiSealer !== null, plain: plain.length > 0 }).toEqual({
+        kind,
+        sealed: imsiSealer !== null,
+        plain: imsiSealer === null,
+      });
     }
-    expect(outputs[0]).toEqual(outputs[1]);
+    expect(outputs[1]).toEqual(outputs[0]);
+    expect(outputs[2]).toEqual(outputs[0]);
+    expect(outputs[3]).toEqual(outputs[0]);
     expect(Object.keys(outputs[0]!)).toHaveLength(4 + 2 * 9);
+    expect(Object.values(outputs[0]!).join('')).toContain(',254700000001,');
   });
 });
 

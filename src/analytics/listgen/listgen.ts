@@ -161,7 +161,12 @@ export async function listgen(options: ListgenOptions): Promise<ListgenResult> {
         outputInvalidImeis: config.listgen.outputInvalidImeis,
         amnestyEnabled: config.amnesty.enabled,
         fullLists: options.fullLists ?? true,
-        ...(engine.imsiSealer ? { openImsi: (stored: string) => engine.imsiSealer!.open(stored) } : {}),
+        ...(engine.imsiSealer
+          ? {
+              openImsi: (stored: string) => engine.imsiSealer!.open(stored),
+              openMsisdn: (stored: string) => engine.imsiSealer!.msisdn.open(stored),
+            }
+          : {}),
       },
     );
     const directory = path.join(options.outputDir, directoryName(now, runId));
