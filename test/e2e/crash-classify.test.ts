@@ -116,6 +116,9 @@ describe('classification and list generation killed half way', () => {
     const work = bench.dir();
     const file = operatorFile(work);
     const config = analyticsConfig(work);
+    // One privacy key for both runs: the analytics stores seal IMSIs and MSISDNs under it, and the two
+    // runs' tables and list files are compared.
+    const privacyKeyFile = path.join(work, 'privacy-key');
     const classifyArgs = ['analytics', 'classify', '--curr-date', '20260131'];
     const listgenArgs = (out: string) => ['analytics', 'listgen', out, '--curr-date', '20260131'];
 
@@ -126,6 +129,7 @@ describe('classification and list generation killed half way', () => {
         OPENCEIR_DEMO: 'false',
         OPENCEIR_ANALYTICS_ENGINE: 'postgres',
         OPENCEIR_ANALYTICS_CONFIG_FILE: config,
+        OPENCEIR_PRIVACY_KEY_FILE: privacyKeyFile,
       };
       const imported = await runKilled(
         ['analytics', 'import', 'operator', 'alpha', file, '--disable-historic-check'],
