@@ -83,10 +83,15 @@ const neutral = (text: string) =>
   text.replace(/delta_-?\d+_\d+/g, 'delta_B_R').replace(/"run:\d+"/g, '"run:N"');
 
 /** Each listgen directory's files (names made neutral) and bytes; anything else by name. */
-function listDirectories(out: string): { complete: Record<string, string>[]; partial: string[] } {
+function listDirectories(out: string): {
+  complete: Record<string, string>[];
+  names: string[];
+  partial: string[];
+} {
   const complete: Record<string, string>[] = [];
+  const names: string[] = [];
   const partial: string[] = [];
-  if (!existsSync(out)) return { complete, partial };
+  if (!existsSync(out)) return { complete, names, partial };
   for (const name of readdirSync(out).sort()) {
     if (!/^listgen__\d{8}_\d{6}__classid_\d+$/.test(name)) {
       // A killed job may leave `<name>.partial`: never under a list directory's name.
@@ -98,8 +103,9 @@ function listDirectories(out: string): { complete: Record<string, string>[]; par
       files[neutral(file)] = readFileSync(path.join(out, name, file), 'utf8');
     }
     complete.push(files);
+    names.push(name);
   }
-  return { complete, partial };
+  return { complete, names, partial };
 }
 
 async function state(sql: pg.Client) {
@@ -193,16 +199,32 @@ describe('classification and list generation killed half way', () => {
     expect(wantLists.complete).toHaveLength(1);
     expect(gotLists.partial).toEqual([]);
     expect(gotLists.complete.length).toBeGreaterThanOrEqual(1);
-    // The first complete run equals the clean run. A kill timed after a run had already finished leaves
-    // a later complete run too: its full lists are the same, its deltas (against the run before) empty.
-    const [first, ...later] = gotLists.complete;
-    expect(first).toEqual(wantLists.complete[0]);
-    for (const directory of later) {
-      for (const [name, text] of Object.entries(directory)) {
-        if (name.includes('_delta_')) expect(text.trim().split('\n'), name).toHaveLength(1);
-        else expect(text, name).toEqual(wantLists.complete[0]![name]);
+    // Every complete directory holds the clean run's full lists. The first run marked successful also
+    // holds the clean run's deltas (against no successful run); a later successful one (a kill that came
+    // after the run had finished) has empty deltas. A directory whose run was killed after its rename but
+    // before it was marked successful holds the deltas against the last successful run: the clean ones
+    // or empty.
+    const cleanFiles = wantLists.complete[0]!;
+    const successful = (
+      await watcher.query(
+        "select details->>'directory' as directory from analytics_run where command = 'listgen' and status = 'success' order by run_id",
+      )
+    ).rows.map((r: { directory: string }) => r.directory);
+    expect(successful.length).toBeGreaterThanOrEqual(1);
+    expect(gotLists.names).toEqual(expect.arrayContaining(successful));
+    gotLists.complete.forEach((directory, i) => {
+      const name = gotLists.names[i]!;
+      expect(Object.keys(directory), name).toEqual(Object.keys(cleanFiles));
+      if (name === successful[0]) {
+        expect(directory, name).toEqual(cleanFiles);
+        return;
       }
-    }
+      for (const [file, text] of Object.entries(directory)) {
+        if (!file.includes('_delta_')) expect(text, `${name}/${file}`).toEqual(cleanFiles[file]);
+        else if (successful.includes(name) || text !== cleanFiles[file])
+          expect(text.trim().split('\n'), `${name}/${file}`).toHaveLength(1);
+      }
+    });
     await expectLedgerVerifies(crashedEnv);
   });
 });
