@@ -62,6 +62,15 @@ export function declaredRoutes(app: FastifyInstance): readonly DeclaredRoute[] {
   return declaredByApp.get(app) ?? [];
 }
 
+/** A 401 problem answer with its challenge (RFC 9110 §11.6.1). */
+function unauthorized(reply: FastifyReply, challenge: string, detail: string, cause: string): FastifyReply {
+  return reply
+    .header('www-authenticate', challenge)
+    .code(401)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send({ title: 'Unauthorized', status: 401, detail, cause });
+}
+
 /** The verified client certificate's fingerprint per connection: read once, not per request. */
 const clientCerts = new WeakMap<object, string | null>();
 
@@ -213,36 +222,26 @@ export function installAccessControl(
     if (access === 'public') return;
     if (found === CERTIFICATE_REQUIRED) {
       // RFC 8705 §3: a certificate-bound credential without its certificate is an invalid token.
-      return reply
-        .header('www-authenticate', 'Bearer realm="openceir", error="invalid_token"')
-        .code(401)
-        .type(PROBLEM_CONTENT_TYPE)
-        .send({
-          title: 'Unauthorized',
-          status: 401,
-          detail:
-            'the API key is bound to a client certificate: present that certificate over HTTPS (mutual TLS) with the key, or without it',
-          cause: 'CLIENT_CERTIFICATE_REQUIRED',
-        });
+      return unauthorized(
+        reply,
+        'Bearer realm="openceir", error="invalid_token"',
+        'the API key is bound to a client certificate: present that certificate over HTTPS (mutual TLS) with the key, or without it',
+        'CLIENT_CERTIFICATE_REQUIRED',
+      );
     }
     if (!request.staff) {
       if (onConsole && !request.headers.authorization) {
         const next = request.method === 'GET' ? `?next=${encodeURIComponent(request.url)}` : '';
         return reply.code(303).header('location', `/console/login${next}`).send();
       }
-      return reply
-        .header('www-authenticate', 'Bearer realm="openceir"')
-        .code(401)
-        .type(PROBLEM_CONTENT_TYPE)
-        .send({
-          title: 'Unauthorized',
-          status: 401,
-          detail:
-            found === 'invalid'
-              ? 'the API key is not valid'
-              : 'this endpoint needs Authorization: Bearer <admin API key>',
-          cause: 'UNAUTHORIZED',
-        });
+      return unauthorized(
+        reply,
+        'Bearer realm="openceir"',
+        found === 'invalid'
+          ? 'the API key is not valid'
+          : 'this endpoint needs Authorization: Bearer <admin API key>',
+        'UNAUTHORIZED',
+      );
     }
     if (!allows(access, request.staff, request.method)) {
       if (onConsole && request.staff.via === 'session' && options.refusalPage)
